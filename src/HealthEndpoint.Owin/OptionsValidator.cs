@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+
+namespace Owin.HealthEndpoint;
+
+/// <summary>
+/// Checks <see cref="HealthEndpointOptions"/> once, at startup, and reports every bad value in one exception.
+/// </summary>
+/// <remarks>
+/// Failing here rather than on the first probe matters: a health endpoint that is misconfigured must stop the
+/// deployment, not report "unhealthy" for a reason nobody will look for.
+/// </remarks>
+internal static class OptionsValidator
+{
+    // A Task.Delay/CancelAfter limit; a deadline beyond it would throw at run time instead of at startup.
+    private static readonly TimeSpan MaximumTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    /// <summary>Throws <see cref="HealthEndpointConfigurationException"/> when any setting is invalid.</summary>
+    /// <param name="options">The options to check.</param>
+    /// <param name="keyPrefix">Prepended to setting names in messages: <c>HealthEndpoint:</c> for configuration keys.</param>
+    public static void Validate(HealthEndpointOptions options, string keyPrefix)
+    {
+        var problems = new List<KeyValuePair<string, string>>();
+        void Add(string setting, string problem) =>
+            problems.Add(new KeyValuePair<string, string>(keyPrefix + setting, keyPrefix + setting + " " + problem));
+
+        var pingProblem = DescribePathProblem(options.PingPath);
+        if (pingProblem is not null)
+        {
+            Add(nameof(options.PingPath), pingProblem);
+        }
+
+        var statusProblem = DescribePathProblem(options.StatusPath);
+        if (statusProblem is not null)
+        {
+            Add(nameof(options.StatusPath), statusProblem);
+        }
+
+        if (pingProblem is null && statusProblem is null
+            && string.Equals(HealthPath.Normalize(options.PingPath), HealthPath.Normalize(options.StatusPath), StringComparison.OrdinalIgnoreCase))
+        {
+            Add(nameof(options.StatusPath), $"must differ from {keyPrefix}{nameof(options.PingPath)} (both are '{options.PingPath}').");
+        }
+
+        if (options.CheckTimeout <= TimeSpan.Zero || options.CheckTimeout > MaximumTimeout)
+        {
+            Add(nameof(options.CheckTimeout), $"must be a positive duration of at most {MaximumTimeout} (was {options.CheckTimeout}).");
+        }
+
+        if (options.StatusCacheDuration < TimeSpan.Zero)
+        {
+            Add(nameof(options.StatusCacheDuration), $"must be zero or positive (was {options.StatusCacheDuration}).");
+        }
+
+        if (options.Logger is null)
+        {
+            Add(nameof(options.Logger), "must not be null; use NullLogger.Instance to discard failure details.");
+        }
+
+        ValidateCheckNames(options.Checks, problem => Add(nameof(options.Checks), problem));
+
+        if (problems.Count > 0)
+        {
+            throw new HealthEndpointConfigurationException(problems);
+        }
+    }
+
+    private static string? DescribePathProblem(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return "must be set (for example '/healthz/ping').";
+        }
+
+        if (path![0] != '/')
+        {
+            return $"must start with '/' (was '{path}').";
+        }
+
+        if (HealthPath.Normalize(path).Length < 2)
+        {
+            return $"must name at least one segment; '{path}' would capture every request.";
+        }
+
+        foreach (var c in path)
+        {
+            if (c == '?' || c == '#' || char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return $"must be a plain path without query, fragment or whitespace (was '{path}').";
+            }
+        }
+
+        return null;
+    }
+
+    private static void ValidateCheckNames(IList<HealthCheckRegistration> checks, Action<string> add)
+    {
+        if (checks is null)
+        {
+            add("must not be null.");
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var registration in checks)
+        {
+            if (registration is null)
+            {
+                add("must not contain null entries.");
+            }
+            else if (!IsValidCheckName(registration.Name))
+            {
+                add($"has an invalid name '{registration.Name}': names are lowercase [a-z0-9_.-]+.");
+            }
+            else if (registration.Name == StatusJson.DatabaseCheckName || registration.Name == StatusJson.RedisCheckName)
+            {
+                add($"has the reserved name '{registration.Name}': set {nameof(HealthEndpointOptions.Database)} or {nameof(HealthEndpointOptions.Redis)} instead.");
+            }
+            else if (!seen.Add(registration.Name))
+            {
+                add($"has the name '{registration.Name}' more than once.");
+            }
+        }
+    }
+
+    private static bool IsValidCheckName(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            var valid = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+            if (!valid)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,20 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+
+namespace Owin.HealthEndpoint;
+
+using AppFunc = Func<IDictionary<string, object>, Task>;
+
+/// <summary>
+/// The wrap contract of a startup plugin, the OWIN counterpart of Request Tracker's <c>PSGIWrap</c>: given the
+/// app built so far, return the app that replaces it.
+/// </summary>
+/// <remarks>A plugin that does not implement this is created, and skipped when the pipeline is built.</remarks>
+public interface IWrapPlugin
+{
+    /// <summary>Wraps the app built so far; called once, at startup.</summary>
+    /// <param name="app">The app made of the legacy app and every plugin listed before this one.</param>
+    /// <returns>The app that the next plugin wraps, or that the server runs.</returns>
+    AppFunc Wrap(AppFunc app);
+}

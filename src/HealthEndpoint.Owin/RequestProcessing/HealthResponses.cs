@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Owin.HealthEndpoint;
+
+/// <summary>Writes the three kinds of health response: ping, status and 405.</summary>
+/// <remarks>
+/// Bodies and boxed status codes are built once. Header values are new arrays for every response, because
+/// the OWIN contract lets anything downstream of us (a server, an outer middleware) change them in place.
+/// No response ever carries Set-Cookie, exception text or anything else that is not written here.
+/// </remarks>
+internal static class HealthResponses
+{
+    private const string NoStore = "no-store, no-cache";
+    private const string NoSniff = "nosniff";
+
+    private static readonly byte[] PongBody = Encoding.ASCII.GetBytes("pong");
+    private static readonly object Status200 = 200;
+    private static readonly object Status405 = 405;
+    private static readonly object Status503 = 503;
+
+    public static Task WritePingAsync(IDictionary<string, object> environment, bool includeBody)
+    {
+        environment[OwinKeys.ResponseStatusCode] = Status200;
+        var headers = ResponseHeaders(environment);
+        headers["Content-Type"] = new[] { "text/plain; charset=utf-8" };
+        headers["Content-Length"] = new[] { "4" };
+        AddNoCacheHeaders(headers);
+        return includeBody ? WriteBodyAsync(environment, PongBody) : Task.CompletedTask;
+    }
+
+    public static Task WriteStatusAsync(IDictionary<string, object> environment, StatusReport report, bool includeBody)
+    {
+        environment[OwinKeys.ResponseStatusCode] = report.Healthy ? Status200 : Status503;
+        var headers = ResponseHeaders(environment);
+        headers["Content-Type"] = new[] { "application/json" };
+        headers["Content-Length"] = new[] { report.ContentLength };
+        AddNoCacheHeaders(headers);
+        return includeBody ? WriteBodyAsync(environment, report.Body) : Task.CompletedTask;
+    }
+
+    public static Task WriteMethodNotAllowedAsync(IDictionary<string, object> environment)
+    {
+        environment[OwinKeys.ResponseStatusCode] = Status405;
+        var headers = ResponseHeaders(environment);
+        headers["Allow"] = new[] { "GET, HEAD" };
+        headers["Content-Length"] = new[] { "0" };
+        AddNoCacheHeaders(headers);
+        return Task.CompletedTask;
+    }
+
+    private static void AddNoCacheHeaders(IDictionary<string, string[]> headers)
+    {
+        headers["Cache-Control"] = new[] { NoStore };
+        headers["X-Content-Type-Options"] = new[] { NoSniff };
+    }
+
+    private static IDictionary<string, string[]> ResponseHeaders(IDictionary<string, object> environment) =>
+        (IDictionary<string, string[]>)environment[OwinKeys.ResponseHeaders];
+
+    private static Task WriteBodyAsync(IDictionary<string, object> environment, byte[] body)
+    {
+        var stream = (Stream)environment[OwinKeys.ResponseBody];
+        var cancellationToken = environment.TryGetValue(OwinKeys.CallCancelled, out var value) && value is CancellationToken token
+            ? token
+            : CancellationToken.None;
+        return stream.WriteAsync(body, 0, body.Length, cancellationToken);
+    }
+}

@@ -1,0 +1,9 @@
+namespace Owin.HealthEndpoint;
+
+/// <summary>The only three things a check can report to the caller.</summary>
+internal enum CheckOutcome
+{
+    Skipped,
+    Ok,
+    Fail,
+}

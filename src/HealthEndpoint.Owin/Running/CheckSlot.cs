@@ -1,0 +1,65 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Owin.HealthEndpoint;
+
+/// <summary>
+/// One dependency's check, and the single operation against it that may be outstanding.
+/// </summary>
+/// <remarks>
+/// Drivers do not always honour cancellation (measured: Npgsql against a frozen server, StackExchange.Redis
+/// 1.2.6 <c>PingAsync</c>), so a check that misses its deadline is abandoned, not stopped. While it is still
+/// running, every later run waits on that same operation instead of starting another: a flood of probes
+/// against a hung database never becomes a flood of connection attempts.
+/// </remarks>
+internal sealed class CheckSlot
+{
+    private readonly HealthCheck? _check;
+    private readonly object _gate = new();
+    private Task? _operation;
+
+    public CheckSlot(string name, HealthCheck? check)
+    {
+        Name = name;
+        _check = check;
+    }
+
+    public string Name { get; }
+
+    /// <summary>False when nothing is configured for this dependency; it then reports skipped.</summary>
+    public bool IsConfigured => _check is not null;
+
+    /// <summary>Returns the operation still in progress, if any, else starts a new one with this token.</summary>
+    public Task Acquire(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_operation is { IsCompleted: false })
+            {
+                return _operation;
+            }
+
+            _operation = Start(cancellationToken);
+            return _operation;
+        }
+    }
+
+    private Task Start(CancellationToken cancellationToken)
+    {
+        var check = _check ?? throw new InvalidOperationException($"No check is configured for '{Name}'.");
+
+        // Task.Run isolates the runner from checks that block before their first await, and turns a
+        // synchronous throw (or a null task) into a faulted task like any other failure.
+        var operation = Task.Run(() => check(cancellationToken), CancellationToken.None);
+
+        // An abandoned operation may fault long after anyone waits for it; observe it so that it does not
+        // surface as an unobserved task exception. Its details were already logged as a timeout.
+        operation.ContinueWith(
+            static completed => _ = completed.Exception,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return operation;
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Owin.HealthEndpoint;
+
+/// <summary>
+/// Runs every check concurrently under one hard deadline, shares each run between concurrent status
+/// requests (single-flight), and reuses a finished run for the cache duration.
+/// </summary>
+internal sealed class HealthCheckRunner
+{
+    private readonly CheckSlot[] _slots;
+    private readonly TimeSpan _timeout;
+    private readonly long _cacheTicks;
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private Task<StatusReport>? _current;
+    private long _currentFinishedAt;
+
+    public HealthCheckRunner(IReadOnlyList<CheckSlot> slots, TimeSpan timeout, TimeSpan cacheDuration, ILogger logger)
+    {
+        _slots = new CheckSlot[slots.Count];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = slots[i];
+        }
+
+        _timeout = timeout;
+        _cacheTicks = (long)(cacheDuration.TotalSeconds * Stopwatch.Frequency);
+        _logger = logger;
+    }
+
+    /// <summary>Returns the run in progress, or the last one while it is fresh, or starts a new run.</summary>
+    /// <remarks>The returned task never faults: a failure anywhere becomes a <c>fail</c> token.</remarks>
+    public Task<StatusReport> GetReportAsync()
+    {
+        lock (_gate)
+        {
+            var current = _current;
+            if (current is not null && (!current.IsCompleted || Stopwatch.GetTimestamp() - _currentFinishedAt < _cacheTicks))
+            {
+                return current;
+            }
+
+            // Waiters resume on the thread pool, never on the thread that finished the last check: that may be
+            // a driver's socket reader (StackExchange.Redis 1.2.6), which must not be kept busy writing responses.
+            var completion = new TaskCompletionSource<StatusReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _current = completion.Task;
+            _ = CompleteRunAsync(completion);
+            return completion.Task;
+        }
+    }
+
+    private async Task CompleteRunAsync(TaskCompletionSource<StatusReport> completion)
+    {
+        StatusReport report;
+        try
+        {
+            report = await RunChecksAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            RunnerLog.RunFailed(_logger, exception);
+            report = FailEveryConfiguredCheck();
+        }
+
+        lock (_gate)
+        {
+            _currentFinishedAt = Stopwatch.GetTimestamp();
+        }
+
+        completion.SetResult(report);
+    }
+
+    private async Task<StatusReport> RunChecksAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+
+        // One timer per run: it cancels the checks' token (for drivers that listen) and completes the deadline
+        // task that every wait races against (for drivers that do not).
+        var deadlineSource = new CancellationTokenSource(_timeout);
+        var deadline = Task.Delay(Timeout.Infinite, deadlineSource.Token);
+
+        var operations = new List<Task>(_slots.Length);
+        var outcomes = new Task<CheckOutcome>[_slots.Length];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            var slot = _slots[i];
+            if (!slot.IsConfigured)
+            {
+                outcomes[i] = Task.FromResult(CheckOutcome.Skipped);
+                continue;
+            }
+
+            var operation = slot.Acquire(deadlineSource.Token);
+            operations.Add(operation);
+            outcomes[i] = WaitForOutcomeAsync(slot.Name, operation, deadline, started);
+        }
+
+        // The token must stay valid for operations that outlive the deadline, so it is disposed after they end.
+        _ = Task.WhenAll(operations).ContinueWith(
+            static (_, source) => ((CancellationTokenSource)source!).Dispose(),
+            deadlineSource,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+        await Task.WhenAll(outcomes).ConfigureAwait(false);
+        var results = new KeyValuePair<string, CheckOutcome>[_slots.Length];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = new KeyValuePair<string, CheckOutcome>(_slots[i].Name, outcomes[i].Result);
+        }
+
+        return StatusJson.Encode(results);
+    }
+
+    private async Task<CheckOutcome> WaitForOutcomeAsync(string name, Task operation, Task deadline, long started)
+    {
+        var first = await Task.WhenAny(operation, deadline).ConfigureAwait(false);
+        if (first != operation)
+        {
+            RunnerLog.CheckTimedOut(_logger, name, (long)_timeout.TotalMilliseconds);
+            return CheckOutcome.Fail;
+        }
+
+        if (operation.Status == TaskStatus.RanToCompletion)
+        {
+            return CheckOutcome.Ok;
+        }
+
+        var elapsed = (Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency;
+        var exception = operation.Exception?.InnerExceptions.Count == 1
+            ? operation.Exception.InnerException
+            : (Exception?)operation.Exception ?? new OperationCanceledException("The check was cancelled.");
+        RunnerLog.CheckFailed(_logger, name, elapsed, exception);
+        return CheckOutcome.Fail;
+    }
+
+    private StatusReport FailEveryConfiguredCheck()
+    {
+        var results = new KeyValuePair<string, CheckOutcome>[_slots.Length];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var outcome = _slots[i].IsConfigured ? CheckOutcome.Fail : CheckOutcome.Skipped;
+            results[i] = new KeyValuePair<string, CheckOutcome>(_slots[i].Name, outcome);
+        }
+
+        return StatusJson.Encode(results);
+    }
+}
