@@ -21,6 +21,19 @@ internal static class OptionsValidator
     public static void Validate(HealthEndpointOptions options, string keyPrefix)
     {
         var problems = new List<KeyValuePair<string, string>>();
+        Collect(options, keyPrefix, problems);
+        if (problems.Count > 0)
+        {
+            throw new HealthEndpointConfigurationException(problems);
+        }
+    }
+
+    /// <summary>Adds a (key, sentence) pair to <paramref name="problems"/> for every invalid setting.</summary>
+    /// <param name="options">The options to check.</param>
+    /// <param name="keyPrefix">Prepended to setting names in keys and messages.</param>
+    /// <param name="problems">Where problems are added, after any the caller found itself.</param>
+    public static void Collect(HealthEndpointOptions options, string keyPrefix, List<KeyValuePair<string, string>> problems)
+    {
         void Add(string setting, string problem) =>
             problems.Add(new KeyValuePair<string, string>(keyPrefix + setting, keyPrefix + setting + " " + problem));
 
@@ -58,11 +71,6 @@ internal static class OptionsValidator
         }
 
         ValidateCheckNames(options.Checks, problem => Add(nameof(options.Checks), problem));
-
-        if (problems.Count > 0)
-        {
-            throw new HealthEndpointConfigurationException(problems);
-        }
     }
 
     private static string? DescribePathProblem(string? path)

@@ -1,0 +1,125 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using StackExchange.Redis;
+
+namespace Owin.HealthEndpoint.Redis;
+
+/// <summary>
+/// The <c>redis</c> check: a <c>PING</c> through one long-lived StackExchange.Redis connection.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Give it the app's own <see cref="IConnectionMultiplexer"/> when there is one; it is then never closed
+/// here, not even after an error (a multiplexer reconnects by itself). Otherwise give it the full
+/// configuration string (endpoints, <c>password</c>, <c>ssl</c>, timeouts): it connects on the first check and
+/// keeps that connection until disposed, never one per probe.
+/// </para>
+/// <para>
+/// StackExchange.Redis 1.2.6 puts no timeout on <c>PingAsync</c> (measured: it waits forever on a frozen
+/// server); the check relies on the runner's hard deadline, which holds whatever the driver does.
+/// </para>
+/// </remarks>
+public sealed class RedisHealthCheck : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly ConfigurationOptions? _configuration;
+    private readonly IConnectionMultiplexer? _sharedConnection;
+    private Task<ConnectionMultiplexer>? _ownConnection;
+    private bool _disposed;
+
+    /// <summary>Creates the check over the app's own connection, which it never disposes.</summary>
+    /// <param name="connection">The app's multiplexer.</param>
+    public RedisHealthCheck(IConnectionMultiplexer connection)
+    {
+        _sharedConnection = connection ?? throw new ArgumentNullException(nameof(connection));
+    }
+
+    /// <summary>Creates the check with a connection of its own, opened on the first check.</summary>
+    /// <param name="configuration">A StackExchange.Redis configuration string, for example <c>127.0.0.1:6379,password=...</c>.</param>
+    /// <exception cref="ArgumentException">The string is not a valid configuration; the message does not repeat it.</exception>
+    public RedisHealthCheck(string configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration))
+        {
+            throw new ArgumentException("A Redis configuration string is required.", nameof(configuration));
+        }
+
+        try
+        {
+            _configuration = ConfigurationOptions.Parse(configuration);
+        }
+        catch (ArgumentException)
+        {
+            // The string may hold a password: never echo it, or the parser's view of it.
+            throw new ArgumentException("The Redis configuration string is not valid for StackExchange.Redis.", nameof(configuration));
+        }
+
+        if (_configuration.EndPoints.Count == 0)
+        {
+            throw new ArgumentException("The Redis configuration string names no server.", nameof(configuration));
+        }
+
+        // Keep the multiplexer even when Redis is down at the first check: it reconnects in the background,
+        // and the next check reports ok as soon as Redis is back.
+        _configuration.AbortOnConnectFail = false;
+    }
+
+    /// <summary>Completes when Redis has answered PING; throws when it has not.</summary>
+    /// <param name="cancellationToken">Cancelled at the check deadline; StackExchange.Redis 1.2.6 cannot observe it.</param>
+    /// <returns>The round trip.</returns>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        var connection = _sharedConnection ?? await GetOwnConnectionAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await connection.GetDatabase().PingAsync().ConfigureAwait(false);
+
+        // The await above resumes on StackExchange.Redis 1.2.6's socket reader thread; leave it at once so that
+        // nothing downstream can block it (measured: a blocking call there stalls every reply for 2 s).
+        await Task.Yield();
+    }
+
+    /// <summary>Closes the connection this check opened itself; a shared one is left alone.</summary>
+    public void Dispose()
+    {
+        Task<ConnectionMultiplexer>? own;
+        lock (_gate)
+        {
+            _disposed = true;
+            own = _ownConnection;
+            _ownConnection = null;
+        }
+
+        if (own is { Status: TaskStatus.RanToCompletion })
+        {
+            own.Result.Dispose();
+        }
+        else
+        {
+            own?.ContinueWith(
+                static connecting => connecting.Result.Dispose(),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private Task<ConnectionMultiplexer> GetOwnConnectionAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(nameof(RedisHealthCheck));
+            }
+
+            // A failed connect is forgotten so that the next check tries again.
+            if (_ownConnection is null || _ownConnection.IsFaulted || _ownConnection.IsCanceled)
+            {
+                _ownConnection = ConnectionMultiplexer.ConnectAsync(_configuration!.Clone());
+            }
+
+            return _ownConnection;
+        }
+    }
+}
