@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HealthEndpoint.Testing;
+using Microsoft.Extensions.Logging;
+using Owin.HealthEndpoint.Testing;
+
+namespace Owin.HealthEndpoint.Tests;
+
+/// <summary>
+/// The runner's promises, driven through the status path: hard deadlines, one operation per dependency,
+/// single-flight, reuse, and failure details in the log but never in the response. No sleeps: checks are
+/// gated by TaskCompletionSources the tests open.
+/// </summary>
+[TestFixture]
+public sealed class HealthCheckRunnerTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(400);
+
+    [Test]
+    public async Task Runner_CheckNeverCompletesAndIgnoresToken_ReportsFailWithinDeadline()
+    {
+        var options = Options(database: _ => new TaskCompletionSource().Task);
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+        var environment = OwinEnvironment.Create("GET", "/healthz/status");
+
+        var clock = Stopwatch.StartNew();
+        await middleware.Invoke(environment);
+        clock.Stop();
+
+        Assert.That(environment.ResponseBodyText(), Is.EqualTo("""{"checks":{"database":"fail","redis":"skipped"},"status":"fail"}"""));
+        Assert.That(environment.StatusCode(), Is.EqualTo(503));
+        Assert.That(clock.Elapsed, Is.LessThan(Timeout + TimeSpan.FromMilliseconds(100)));
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(Timeout - TimeSpan.FromMilliseconds(20)), "control: the deadline, not an early exit, ended the wait");
+    }
+
+    [Test]
+    public async Task Runner_CheckBlocksSynchronouslyBeforeReturningTask_StillMeetsDeadline()
+    {
+        using var release = new ManualResetEventSlim();
+        var options = Options(database: _ =>
+        {
+            release.Wait(TimeSpan.FromSeconds(10), CancellationToken.None);
+            return Task.CompletedTask;
+        });
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+        var environment = OwinEnvironment.Create("GET", "/healthz/status");
+
+        var clock = Stopwatch.StartNew();
+        await middleware.Invoke(environment);
+        clock.Stop();
+        release.Set();
+
+        Assert.That(environment.StatusCode(), Is.EqualTo(503));
+        Assert.That(clock.Elapsed, Is.LessThan(Timeout + TimeSpan.FromMilliseconds(100)));
+    }
+
+    [Test]
+    public async Task Runner_HundredConcurrentStatusRequests_StartExactlyOneOperation()
+    {
+        var started = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = Options(database: _ =>
+        {
+            Interlocked.Increment(ref started);
+            return gate.Task;
+        });
+        options.CheckTimeout = TimeSpan.FromSeconds(30);
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+
+        var environments = Enumerable.Range(0, 100).Select(_ => OwinEnvironment.Create("GET", "/healthz/status")).ToArray();
+        var requests = environments.Select(environment => Task.Run(() => middleware.Invoke(environment))).ToArray();
+        await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref started) > 0), TimeSpan.FromSeconds(10), "the check has started");
+        var startedWhileWaiting = Volatile.Read(ref started);
+        gate.SetResult();
+        await Task.WhenAll(requests);
+
+        Assert.That(startedWhileWaiting, Is.EqualTo(1));
+        Assert.That(started, Is.EqualTo(1));
+        Assert.That(environments.Select(environment => environment.StatusCode()), Is.All.EqualTo(200));
+        Assert.That(environments.Select(environment => environment.ResponseBodyText()).Distinct(), Has.Exactly(1).Items);
+    }
+
+    [Test]
+    public async Task Runner_AbandonedOperationStillRunning_StartsNoSecondOne()
+    {
+        var started = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = Options(database: _ =>
+        {
+            Interlocked.Increment(ref started);
+            return gate.Task;
+        });
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+
+        var first = await StatusAsync(middleware);
+        var second = await StatusAsync(middleware);
+        var third = await StatusAsync(middleware);
+        var startedWhileHung = started;
+
+        gate.SetResult();
+        var afterRecovery = await StatusAsync(middleware);
+        var startedBeforeNextRun = started;
+        await StatusAsync(middleware);
+
+        Assert.That(new[] { first, second, third }, Is.All.EqualTo(503), "every run while the operation hangs reports fail");
+        Assert.That(startedWhileHung, Is.EqualTo(1), "no second operation while the first is still running");
+        Assert.That(afterRecovery, Is.EqualTo(200), "the next run after the dependency answers reports ok");
+        Assert.That(started, Is.EqualTo(startedBeforeNextRun + 1), "control: a new operation does start once the old one has ended");
+    }
+
+    [Test]
+    public async Task Runner_CacheDurationPositive_ReusesFinishedRun()
+    {
+        var started = 0;
+        var options = Options(database: _ =>
+        {
+            Interlocked.Increment(ref started);
+            return Task.CompletedTask;
+        });
+        options.StatusCacheDuration = TimeSpan.FromHours(1);
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+
+        await StatusAsync(middleware);
+        await StatusAsync(middleware);
+        await StatusAsync(middleware);
+
+        Assert.That(started, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Runner_CacheDurationZero_RunsAgainAfterEachFinishedRun()
+    {
+        var started = 0;
+        var options = Options(database: _ =>
+        {
+            Interlocked.Increment(ref started);
+            return Task.CompletedTask;
+        });
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+
+        await StatusAsync(middleware);
+        await StatusAsync(middleware);
+        await StatusAsync(middleware);
+
+        Assert.That(started, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Runner_Checks_RunConcurrently()
+    {
+        // Each check finishes only once the other has started: run one after the other, both would time out.
+        var databaseStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var redisStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = Options(
+            database: _ =>
+            {
+                databaseStarted.SetResult();
+                return redisStarted.Task;
+            },
+            redis: _ =>
+            {
+                redisStarted.SetResult();
+                return databaseStarted.Task;
+            });
+        options.CheckTimeout = TimeSpan.FromSeconds(10);
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+
+        Assert.That(await StatusAsync(middleware), Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task Runner_ThrowingCheck_ReportsFailLogsExceptionAndKeepsItOutOfResponse()
+    {
+        const string Secret = "SECRET-7f3a host=db.internal password=hunter2";
+        var logs = new RecordingLoggerFactory();
+        var options = Options(database: _ => throw new InvalidOperationException(Secret));
+        options.Checks.Add(new HealthCheckRegistration("queue", _ => Task.FromException(new TimeoutException(Secret))));
+        options.Logger = logs.CreateLogger("health");
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+        var environment = OwinEnvironment.Create("GET", "/healthz/status");
+
+        await middleware.Invoke(environment);
+
+        var response = environment.ResponseBodyText() + string.Join("\n", environment.ResponseHeaders().SelectMany(header => header.Value.Prepend(header.Key)));
+        var errors = logs.Entries.Where(entry => entry.Level == LogLevel.Error).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(environment.StatusCode(), Is.EqualTo(503));
+            Assert.That(environment.ResponseBodyText(), Is.EqualTo("""{"checks":{"database":"fail","queue":"fail","redis":"skipped"},"status":"fail"}"""));
+            Assert.That(response, Does.Not.Contain("SECRET-7f3a").And.Not.Contain("hunter2").And.Not.Contain("Exception"));
+            Assert.That(errors, Has.Length.EqualTo(2));
+            Assert.That(errors.Select(entry => entry.Exception?.Message), Is.All.EqualTo(Secret), "the log carries the exception");
+            Assert.That(errors.Select(entry => entry.Message), Has.Some.Contains("'database'").And.Some.Contains("'queue'"));
+        });
+    }
+
+    [Test]
+    public async Task Runner_CheckTimesOut_LogsTheCheckNameAtErrorLevel()
+    {
+        var logs = new RecordingLoggerFactory();
+        var options = Options(redis: _ => new TaskCompletionSource().Task);
+        options.Logger = logs.CreateLogger("health");
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+
+        await StatusAsync(middleware);
+
+        var entry = logs.Entries.Single();
+        Assert.That(entry.Level, Is.EqualTo(LogLevel.Error));
+        Assert.That(entry.Message, Does.Contain("'redis'").And.Contain("400 ms"));
+    }
+
+    [Test]
+    public async Task Runner_CheckHonoursToken_SeesCancellationAtDeadline()
+    {
+        var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = Options(database: async token =>
+        {
+            try
+            {
+                await Task.Delay(System.Threading.Timeout.Infinite, token);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.SetResult(true);
+                throw;
+            }
+        });
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+
+        var status = await StatusAsync(middleware);
+
+        Assert.That(status, Is.EqualTo(503));
+        Assert.That(await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(5)), Is.True);
+    }
+
+    private static HealthEndpointOptions Options(HealthCheck? database = null, HealthCheck? redis = null) => new()
+    {
+        Database = database,
+        Redis = redis,
+        CheckTimeout = Timeout,
+        StatusCacheDuration = TimeSpan.Zero,
+    };
+
+    private static async Task<int> StatusAsync(HealthEndpointMiddleware middleware)
+    {
+        var environment = OwinEnvironment.Create("GET", "/healthz/status");
+        await middleware.Invoke(environment);
+        return environment.StatusCode();
+    }
+}
