@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace HealthEndpoint.Testing;
+
+/// <summary>The exit code and the interleaved stdout/stderr of a finished command.</summary>
+internal sealed record CommandResult(string CommandText, int ExitCode, string Output)
+{
+    /// <summary>Throws with the command and its output unless it exited with 0.</summary>
+    public CommandResult EnsureSuccess() => ExitCode == 0
+        ? this
+        : throw new InvalidOperationException($"'{CommandText}' exited with {ExitCode}:{Environment.NewLine}{Output}");
+}
+
+/// <summary>Runs short-lived commands (initdb, pg_ctl, chown) to completion with a deadline.</summary>
+internal static class CommandLine
+{
+    private const string ServiceUser = "postgres";
+
+    /// <summary>
+    /// Runs <paramref name="fileName"/> as the <c>postgres</c> user when this process is root (initdb and the
+    /// postmaster refuse to run as root), otherwise as the current user.
+    /// </summary>
+    public static Task<CommandResult> RunAsPostgresUserAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return RunAsync(fileName, arguments, timeout);
+        }
+
+        // runuser: measured 1.03 s per full cluster cycle against 1.16 s for setpriv (machine-findings §4).
+        var runUser = File.Exists("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser";
+        return RunAsync(runUser, ["-u", ServiceUser, "--", fileName, .. arguments], timeout);
+    }
+
+    /// <summary>Makes <paramref name="path"/> (recursively) owned by the <c>postgres</c> user when running as root.</summary>
+    public static async Task GiveToPostgresUserAsync(string path)
+    {
+        if (Environment.IsPrivilegedProcess)
+        {
+            (await RunAsync("chown", ["-R", $"{ServiceUser}:{ServiceUser}", path], TimeSpan.FromSeconds(10)))
+                .EnsureSuccess();
+        }
+    }
+
+    /// <summary>Runs a command, collecting its output; kills it and throws <see cref="TimeoutException"/> at the deadline.</summary>
+    public static async Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var commandText = $"{fileName} {string.Join(' ', startInfo.ArgumentList)}";
+        var output = new StringBuilder();
+        void Collect(object sender, DataReceivedEventArgs line)
+        {
+            if (line.Data is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(line.Data);
+                }
+            }
+        }
+
+        using var process = new Process { StartInfo = startInfo };
+        process.OutputDataReceived += Collect;
+        process.ErrorDataReceived += Collect;
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            // Also waits for EOF on stdout/stderr; pg_ctl hands the postmaster /dev/null and its log file, not our pipes.
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{commandText}' did not finish within {timeout.TotalSeconds:0.#} s:{Environment.NewLine}{output}");
+        }
+
+        lock (output)
+        {
+            return new CommandResult(commandText, process.ExitCode, output.ToString());
+        }
+    }
+}

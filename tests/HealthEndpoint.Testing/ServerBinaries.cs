@@ -1,0 +1,78 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace HealthEndpoint.Testing;
+
+/// <summary>Finds the PostgreSQL and Redis server executables the fixtures start.</summary>
+/// <remarks>Looked up on first use and cached; a missing binary fails with the command that installs it.</remarks>
+public static class ServerBinaries
+{
+    /// <summary>The command that installs every server binary the fixtures need (Debian/Ubuntu, as root).</summary>
+    public const string InstallCommand = "apt-get install -y postgresql redis-server";
+
+    private const string PostgresRoot = "/usr/lib/postgresql";
+
+    private static readonly Lazy<string> PostgresBin = new(FindPostgresBinDirectory);
+    private static readonly Lazy<string> RedisServer = new(FindRedisServer);
+
+    /// <summary>The newest <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> that contains <c>initdb</c> and <c>pg_ctl</c>.</summary>
+    /// <exception cref="InvalidOperationException">No such directory exists.</exception>
+    public static string PostgresBinDirectory => PostgresBin.Value;
+
+    /// <summary>Full path of <c>initdb</c>.</summary>
+    public static string InitDb => Path.Combine(PostgresBinDirectory, "initdb");
+
+    /// <summary>Full path of <c>pg_ctl</c>.</summary>
+    public static string PgCtl => Path.Combine(PostgresBinDirectory, "pg_ctl");
+
+    /// <summary>Full path of <c>redis-server</c>, from <c>PATH</c> or <c>/usr/bin</c>.</summary>
+    /// <exception cref="InvalidOperationException">It is not installed.</exception>
+    public static string RedisServerPath => RedisServer.Value;
+
+    private static string FindPostgresBinDirectory()
+    {
+        var candidates = Directory.Exists(PostgresRoot)
+            ? Directory.GetDirectories(PostgresRoot)
+                .Select(versionDirectory => new
+                {
+                    Version = ParseVersion(Path.GetFileName(versionDirectory)),
+                    Bin = Path.Combine(versionDirectory, "bin"),
+                })
+                .Where(candidate => File.Exists(Path.Combine(candidate.Bin, "initdb"))
+                    && File.Exists(Path.Combine(candidate.Bin, "pg_ctl")))
+                .OrderByDescending(candidate => candidate.Version)
+                .ToList()
+            : [];
+
+        return candidates.Count > 0
+            ? candidates[0].Bin
+            : throw Missing($"PostgreSQL server binaries (initdb, pg_ctl under {PostgresRoot}/<version>/bin)");
+    }
+
+    private static string FindRedisServer()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append("/usr/bin")
+            .Append("/usr/local/bin")
+            .Select(directory => Path.Combine(directory, "redis-server"))
+            .FirstOrDefault(File.Exists)
+            ?? throw Missing("redis-server (searched PATH and /usr/bin)");
+    }
+
+    private static Version ParseVersion(string name)
+    {
+        // Debian names the directories "15", "16", older ones "9.6".
+        if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var major))
+        {
+            return new Version(major, 0);
+        }
+
+        return Version.TryParse(name, out var version) ? version : new Version(0, 0);
+    }
+
+    private static InvalidOperationException Missing(string what) =>
+        new($"{what} not found. Install them with: {InstallCommand}");
+}
