@@ -139,8 +139,8 @@ internal static class HealthEndpointConfiguration
             return null;
         }
 
-        // The strict "c" format: a bare "2" would otherwise parse as two days.
-        if (TimeSpan.TryParseExact(value.Trim(), "c", CultureInfo.InvariantCulture, out var duration))
+        // hh:mm:ss is required: TimeSpan formats read a bare "2" as two days, not two seconds.
+        if (value.Contains(":") && TimeSpan.TryParseExact(value.Trim(), "c", CultureInfo.InvariantCulture, out var duration))
         {
             return duration;
         }
