@@ -1,0 +1,30 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace Owin.HealthEndpoint.Hosting;
+
+/// <summary>The server's log messages.</summary>
+internal static class HostLog
+{
+    private static readonly Action<ILogger, string, string, bool, Exception?> AppFailedMessage =
+        LoggerMessage.Define<string, string, bool>(
+            LogLevel.Error,
+            new EventId(100, "AppFailed"),
+            "The app failed on {Method} {Path} (response started: {Started}).");
+
+    private static readonly Action<ILogger, Exception?> AcceptFailedMessage =
+        LoggerMessage.Define(LogLevel.Error, new EventId(101, "AcceptFailed"), "Accepting a request failed.");
+
+    private static readonly Action<ILogger, int, Exception?> StopTimedOutMessage =
+        LoggerMessage.Define<int>(
+            LogLevel.Warning,
+            new EventId(102, "StopTimedOut"),
+            "{Count} request(s) were still running when the shutdown timeout passed; they were cancelled.");
+
+    public static void AppFailed(ILogger logger, string method, string path, bool started, Exception exception) =>
+        AppFailedMessage(logger, method, path, started, exception);
+
+    public static void AcceptFailed(ILogger logger, Exception exception) => AcceptFailedMessage(logger, exception);
+
+    public static void StopTimedOut(ILogger logger, int count) => StopTimedOutMessage(logger, count, null);
+}

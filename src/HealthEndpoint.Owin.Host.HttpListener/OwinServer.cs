@@ -1,0 +1,225 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Owin.HealthEndpoint.Hosting;
+
+using AppFunc = Func<IDictionary<string, object>, Task>;
+
+/// <summary>An OWIN 1.0 server over <see cref="HttpListener"/>: serves one app on a set of prefixes.</summary>
+/// <remarks>
+/// Headers go out on the first write past the response buffer, on a flush, or when the app's task ends; HEAD
+/// never puts a body on the wire. An exception before the headers went out becomes a logged 500 with an empty
+/// body; after, the connection is aborted. At most <see cref="OwinServerOptions.MaxConcurrentRequests"/>
+/// requests run at once. <see cref="StopAsync"/> lets in-flight requests finish, then closes the listener.
+/// </remarks>
+public sealed class OwinServer : IAsyncDisposable
+{
+    private readonly AppFunc _app;
+    private readonly OwinServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly HttpListener _listener = new();
+    private readonly PathBaseResolver _pathBases;
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _callsCancelled = new();
+    private readonly TaskCompletionSource<bool> _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task[] _acceptLoops = [];
+    private int _inFlight;
+    private int _stopRequested;
+
+    /// <summary>Creates a server; nothing listens until <see cref="Start"/>.</summary>
+    /// <param name="app">The app to serve.</param>
+    /// <param name="options">Prefixes and limits.</param>
+    public OwinServer(AppFunc app, OwinServerOptions options)
+    {
+        _app = app ?? throw new ArgumentNullException(nameof(app));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        if (options.Prefixes.Count == 0)
+        {
+            throw new ArgumentException("At least one prefix is required, for example http://localhost:5080/.", nameof(options));
+        }
+
+        if (options.MaxConcurrentRequests < 1 || options.AcceptLoops < 1 || options.ResponseBufferSize < 0)
+        {
+            throw new ArgumentException("MaxConcurrentRequests and AcceptLoops must be positive, ResponseBufferSize not negative.", nameof(options));
+        }
+
+        _logger = options.Logger ?? throw new ArgumentException("Logger must not be null.", nameof(options));
+        _pathBases = new PathBaseResolver(options.Prefixes);
+        _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
+        foreach (var prefix in options.Prefixes)
+        {
+            _listener.Prefixes.Add(prefix);
+        }
+    }
+
+    /// <summary>The prefixes the server listens on.</summary>
+    public IReadOnlyCollection<string> Prefixes => (IReadOnlyCollection<string>)_options.Prefixes;
+
+    /// <summary>Starts listening and accepting requests.</summary>
+    /// <exception cref="HttpListenerException">A prefix could not be bound (in use, or not permitted).</exception>
+    public void Start()
+    {
+        _listener.IgnoreWriteExceptions = true;
+        _listener.Start();
+        _acceptLoops = new Task[_options.AcceptLoops];
+        for (var i = 0; i < _acceptLoops.Length; i++)
+        {
+            _acceptLoops[i] = Task.Run(AcceptLoopAsync);
+        }
+    }
+
+    /// <summary>
+    /// Stops accepting requests, waits up to <see cref="OwinServerOptions.ShutdownTimeout"/> for in-flight ones
+    /// (then cancels <c>owin.CallCancelled</c>), and closes the listener, after which connections are refused.
+    /// </summary>
+    /// <returns>A task that completes when the listener is closed.</returns>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 1)
+        {
+            await _drained.Task.ConfigureAwait(false);
+            return;
+        }
+
+        _stopping.Cancel();
+        if (Interlocked.CompareExchange(ref _inFlight, 0, 0) == 0)
+        {
+            _drained.TrySetResult(true);
+        }
+
+        var drained = await Task.WhenAny(_drained.Task, Task.Delay(_options.ShutdownTimeout)).ConfigureAwait(false) == _drained.Task;
+        if (!drained)
+        {
+            HostLog.StopTimedOut(_logger, Volatile.Read(ref _inFlight));
+            _callsCancelled.Cancel();
+        }
+
+        _listener.Close();
+        _drained.TrySetResult(true);
+    }
+
+    /// <summary>Stops the server gracefully, as <see cref="StopAsync"/> does.</summary>
+    /// <returns>A task that completes when the listener is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _callsCancelled.Dispose();
+        _slots.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                _slots.Release();
+                if (!_stopping.IsCancellationRequested)
+                {
+                    HostLog.AcceptFailed(_logger, exception);
+                    continue;
+                }
+
+                return;
+            }
+
+            Interlocked.Increment(ref _inFlight);
+            if (_stopping.IsCancellationRequested)
+            {
+                // Accepted after the stop began: refuse it and close the connection.
+                context.Response.StatusCode = 503;
+                context.Response.KeepAlive = false;
+                context.Response.ContentLength64 = 0;
+                context.Response.Close();
+                Finish();
+                return;
+            }
+
+            // Each request runs on the thread pool, so an app that blocks cannot hold up the accept loop.
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = ((OwinServer.Work)state!).RunAsync(), new Work(this, context));
+        }
+    }
+
+    private async Task ProcessAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var (pathBase, path) = _pathBases.Split(PathBaseResolver.DecodePath(request.Url?.AbsolutePath ?? "/"));
+        var call = new OwinCall(context, pathBase, path, _options.ResponseBufferSize, _callsCancelled.Token);
+        try
+        {
+            await _app(call.Environment).ConfigureAwait(false);
+            await call.ResponseBody.CompleteAsync().ConfigureAwait(false);
+            context.Response.Close();
+        }
+        catch (Exception exception)
+        {
+            HostLog.AppFailed(_logger, request.HttpMethod, path, call.HeadersSent, exception);
+            Fail(context, call.HeadersSent);
+        }
+    }
+
+    private static void Fail(HttpListenerContext context, bool headersSent)
+    {
+        try
+        {
+            if (headersSent)
+            {
+                context.Response.Abort();
+                return;
+            }
+
+            context.Response.StatusCode = 500;
+            context.Response.ContentLength64 = 0;
+            context.Response.Close();
+        }
+        catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client is gone or the response is broken; abort whatever is left.
+            context.Response.Abort();
+        }
+    }
+
+    private void Finish()
+    {
+        _slots.Release();
+        if (Interlocked.Decrement(ref _inFlight) == 0 && _stopping.IsCancellationRequested)
+        {
+            _drained.TrySetResult(true);
+        }
+    }
+
+    private sealed class Work(OwinServer server, HttpListenerContext context)
+    {
+        public async Task RunAsync()
+        {
+            try
+            {
+                await server.ProcessAsync(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                server.Finish();
+            }
+        }
+    }
+}
