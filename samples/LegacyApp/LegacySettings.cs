@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Microsoft.Extensions.Configuration;
+
+namespace LegacyApp;
+
+/// <summary>
+/// The app's configuration: embedded defaults, then <c>appsettings.json</c> beside the app, then environment
+/// variables (<c>Database__Provider=Npgsql</c>), then the command line (<c>--Urls http://127.0.0.1:8080/</c>).
+/// </summary>
+internal static class LegacySettings
+{
+    public const string UrlsKey = "Urls";
+
+    /// <summary>Builds the layered configuration.</summary>
+    public static IConfiguration Build(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        return new ConfigurationBuilder()
+            .AddInMemoryCollection(Defaults())
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
+            .Build();
+    }
+
+    /// <summary>The embedded defaults: SQLite in the app's data folder, in-memory sessions, port 5080.</summary>
+    public static Dictionary<string, string?> Defaults()
+    {
+        var dataDirectory = Path.Combine(AppContext.BaseDirectory, "App_Data");
+        return new Dictionary<string, string?>
+        {
+            [UrlsKey] = "http://localhost:5080/",
+            ["Database:Provider"] = "Sqlite",
+            ["Database:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "legacyapp.db")}",
+            ["WebSession:Class"] = "Memory",
+        };
+    }
+
+    /// <summary>The listener prefixes from <c>Urls</c>, separated by ';', each ending in '/'.</summary>
+    public static IReadOnlyList<string> Urls(IConfiguration configuration)
+    {
+        var urls = new List<string>();
+        foreach (var url in (configuration[UrlsKey] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new Owin.HealthEndpoint.HealthEndpointConfigurationException(UrlsKey, $"{UrlsKey} has '{url}', which is not an http:// or https:// prefix.");
+            }
+
+            urls.Add(url.EndsWith('/') ? url : url + "/");
+        }
+
+        return urls.Count > 0
+            ? urls
+            : throw new Owin.HealthEndpoint.HealthEndpointConfigurationException(UrlsKey, $"{UrlsKey} is empty: give at least one prefix, for example http://localhost:5080/.");
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+using LegacyApp;
+using Microsoft.Extensions.Logging;
+using Owin.HealthEndpoint;
+using Owin.HealthEndpoint.Hosting;
+
+// LegacyApp: an RT-like OWIN app served by the embedded HttpListener host, with the health plugin in front.
+//   dotnet run --project samples/LegacyApp
+//   Urls=http://127.0.0.1:8080/ Database__Provider=Npgsql Database__ConnectionString="Host=..." dotnet run ...
+
+using var loggerFactory = LoggerFactory.Create(logging => logging
+    .AddSimpleConsole(console => console.SingleLine = true)
+    .SetMinimumLevel(LogLevel.Information));
+
+LegacyApplication application;
+OwinServer server;
+try
+{
+    var configuration = LegacySettings.Build(args);
+    var urls = LegacySettings.Urls(configuration);
+    application = LegacyApplication.Create(configuration, loggerFactory);
+    var options = new OwinServerOptions { Logger = loggerFactory.CreateLogger("Owin.HealthEndpoint.Hosting") };
+    foreach (var url in urls)
+    {
+        options.Prefixes.Add(url);
+    }
+
+    server = new OwinServer(application.App, options);
+    server.Start();
+}
+catch (HealthEndpointConfigurationException exception)
+{
+    await Console.Error.WriteLineAsync(exception.Message);
+    return 2;
+}
+catch (HttpListenerException exception)
+{
+    await Console.Error.WriteLineAsync($"Cannot listen: {exception.Message}");
+    return 1;
+}
+
+var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+void RequestStop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.TrySetResult();
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
+
+foreach (var prefix in server.Prefixes)
+{
+    Console.WriteLine($"LegacyApp listening on {prefix}  (health: {prefix}healthz/ping, {prefix}healthz/status)");
+}
+
+Console.WriteLine("Press Ctrl+C to stop.");
+await stop.Task;
+
+Console.WriteLine("Stopping: finishing in-flight requests.");
+await server.DisposeAsync();
+await application.DisposeAsync();
+Console.WriteLine("Stopped.");
+return 0;
