@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Threading.Tasks;
+using HealthEndpoint.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Owin.HealthEndpoint.Hosting;
+
+namespace LegacyApp.Tests;
+
+/// <summary>
+/// LegacyApp as it runs in production — its configuration, its plugin pipeline, the embedded HttpListener
+/// host — on a free loopback port, with an HttpClient that never sends cookies (like a probe).
+/// </summary>
+internal sealed class LegacyAppHost : IAsyncDisposable
+{
+    private readonly OwinServer _server;
+
+    private LegacyAppHost(LegacyApplication application, OwinServer server, Uri baseAddress)
+    {
+        Application = application;
+        _server = server;
+        BaseAddress = baseAddress;
+        Client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    public LegacyApplication Application { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>Starts the app with these settings over its embedded defaults.</summary>
+    public static async Task<LegacyAppHost> StartAsync(IDictionary<string, string?> settings, ILoggerFactory? loggerFactory = null)
+    {
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var configuration = LegacySettings.Build([], settings);
+        var application = LegacyApplication.Create(configuration, loggerFactory);
+        for (var attempt = 1; ; attempt++)
+        {
+            var baseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}/");
+            var options = new OwinServerOptions { Logger = loggerFactory.CreateLogger("host") };
+            options.Prefixes.Add(baseAddress.ToString());
+            var server = new OwinServer(application.App, options);
+            try
+            {
+                server.Start();
+                return new LegacyAppHost(application, server, baseAddress);
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                // Another process took the port between FreeTcpPort and Start; try another.
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Sends one request without cookies and returns the response with its body read.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        var response = await Client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _server.DisposeAsync();
+        await Application.DisposeAsync();
+    }
+}
