@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace HealthEndpoint.Testing;
 
 /// <summary>Sends POSIX signals with <c>kill(2)</c>; .NET itself can only send SIGKILL.</summary>
-internal static class PosixSignal
+public static class PosixSignal
 {
     // Linux numbering (x86-64 and arm64); the fixtures only run on Linux.
     public const int Kill = 9;

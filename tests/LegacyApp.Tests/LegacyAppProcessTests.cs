@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Threading.Tasks;
+using HealthEndpoint.Testing;
+
+namespace LegacyApp.Tests;
+
+/// <summary>
+/// LegacyApp as the README runs it: its own process, embedded defaults, configuration from environment
+/// variables, a clean exit on SIGTERM, and a one-line error naming the key for bad settings.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class LegacyAppProcessTests
+{
+    [Test]
+    public async Task Run_EmbeddedDefaults_StatusReportsSqliteOkThenStopsCleanlyOnSigterm()
+    {
+        var port = FreeTcpPort.Next();
+        using var app = Start(("Urls", $"http://127.0.0.1:{port}/"));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        await Poll.UntilAsync(async () => (await client.GetAsync("/healthz/ping")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "LegacyApp answers ping");
+
+        using var status = await client.GetAsync("/healthz/status");
+        var body = await status.Content.ReadAsStringAsync();
+        PosixSignal.TrySend(app.Process.Id, PosixSignal.Terminate);
+        var exited = app.Process.WaitForExit(TimeSpan.FromSeconds(15));
+
+        Assert.That(status.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(body, Is.EqualTo("""{"checks":{"database":"ok","redis":"skipped"},"status":"ok"}"""));
+        Assert.That(exited, Is.True, "SIGTERM stops the app");
+        Assert.That(app.Process.ExitCode, Is.Zero, app.Output);
+        Assert.That(app.Output, Does.Contain($"listening on http://127.0.0.1:{port}/").And.Contain("Stopped."));
+    }
+
+    [TestCase("HealthEndpoint__PingPath", "ping", "HealthEndpoint:PingPath")]
+    [TestCase("HealthEndpoint__CheckRedis", "maybe", "HealthEndpoint:CheckRedis")]
+    [TestCase("Database__Provider", "Oracle", "Database:Provider")]
+    [TestCase("Plugins__0", "RT::Extension::Missing", "unknown plugin 'RT::Extension::Missing'")]
+    public void Run_InvalidSetting_ExitsWithOneMessageNamingTheKey(string variable, string value, string expected)
+    {
+        using var app = Start(("Urls", $"http://127.0.0.1:{FreeTcpPort.Next()}/"), (variable, value));
+
+        var exited = app.Process.WaitForExit(TimeSpan.FromSeconds(30));
+
+        Assert.That(exited, Is.True);
+        Assert.That(app.Process.ExitCode, Is.EqualTo(2), app.Output);
+        Assert.That(app.Errors, Does.Contain(expected));
+        Assert.That(app.Errors, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    private static RunningApp Start(params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(LegacyAppDll());
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return new RunningApp(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
+    }
+
+    // The sample's own build output (it is built with the solution), where its native SQLite library sits.
+    private static string LegacyAppDll()
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "HealthEndpoint.Owin.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var output = Path.Combine(root!.FullName, "samples", "LegacyApp", "bin", configuration, "net10.0");
+        return Directory.GetFiles(output, "LegacyApp.dll", SearchOption.AllDirectories).Single();
+    }
+
+    private sealed class RunningApp : IDisposable
+    {
+        private readonly StringBuilder _output = new();
+        private readonly StringBuilder _errors = new();
+
+        public RunningApp(Process process)
+        {
+            Process = process;
+            process.OutputDataReceived += (_, line) => Append(_output, line.Data);
+            process.ErrorDataReceived += (_, line) => Append(_errors, line.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public Process Process { get; }
+
+        public string Output => Read(_output) + Read(_errors);
+
+        public string Errors => Read(_errors);
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit();
+            }
+
+            Process.Dispose();
+        }
+
+        private static void Append(StringBuilder text, string? line)
+        {
+            if (line is not null)
+            {
+                lock (text)
+                {
+                    text.AppendLine(line);
+                }
+            }
+        }
+
+        private static string Read(StringBuilder text)
+        {
+            lock (text)
+            {
+                return text.ToString();
+            }
+        }
+    }
+}
