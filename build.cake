@@ -93,7 +93,7 @@ Task("EnsureServerBinaries")
 });
 
 Task("Test")
-    .Description("Runs every test assembly; prints 'N passed, N failed' last.")
+    .Description("Runs every test assembly; the last output line is 'N passed, N failed' (summed over the trx files).")
     .IsDependentOn("EnsureServerBinaries")
     .IsDependentOn("Build")
     .Does(() =>
@@ -120,8 +120,8 @@ Task("Test")
     }
 
     var totals = SumTrxCounters(testResultsDirectory);
-    Information("");
-    Information("{0} passed, {1} failed", totals.Passed, totals.Failed);
+    Information("Read {0} trx file(s) from {1}.", totals.Files, testResultsDirectory);
+    PrintOnExit($"{totals.Passed} passed, {totals.Failed} failed");
 
     if (testFailure != null || totals.Failed > 0 || totals.Files == 0)
     {
@@ -190,6 +190,13 @@ void RunOrFail(string fileName, string arguments)
     {
         throw new CakeException($"'{fileName} {arguments}' exited with code {exitCode}.");
     }
+}
+
+// Cake prints its task report (and any error) after the last task; the totals line must close the output,
+// plain, on its own line, so it is written when the process exits.
+void PrintOnExit(string line)
+{
+    AppDomain.CurrentDomain.ProcessExit += (_, _) => Console.WriteLine(line);
 }
 
 (int Passed, int Failed, int Files) SumTrxCounters(DirectoryPath directory)

@@ -142,35 +142,20 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends SIGSTOP to the postmaster and then to all of its descendants (backends, background workers): the port
-    /// still accepts TCP connections, but nothing answers.
+    /// Sends SIGSTOP to the postmaster and all of its descendants (backends, background workers) and returns once
+    /// every one of them is stopped: the port still accepts TCP connections, but nothing answers.
     /// </summary>
     /// <exception cref="InvalidOperationException">The server is not running.</exception>
     public void Freeze()
     {
         var postmaster = PostmasterPid != 0 ? PostmasterPid : throw new InvalidOperationException("PostgreSQL is not running.");
-
-        // The stopped postmaster cannot fork any more, so the list of descendants taken afterwards is complete.
-        PosixSignal.TrySend(postmaster, PosixSignal.Stop);
-        _frozenPids.Add(postmaster);
-        foreach (var pid in ProcessTree.Descendants(postmaster))
-        {
-            if (PosixSignal.TrySend(pid, PosixSignal.Stop))
-            {
-                _frozenPids.Add(pid);
-            }
-        }
+        _frozenPids.AddRange(ProcessFreezer.Freeze(postmaster, includeDescendants: true));
     }
 
     /// <summary>Sends SIGCONT to every process <see cref="Freeze"/> stopped; harmless when nothing is frozen.</summary>
     public void Thaw()
     {
-        // Children first, so the postmaster never runs while its backends are still stopped.
-        for (var index = _frozenPids.Count - 1; index >= 0; index--)
-        {
-            PosixSignal.TrySend(_frozenPids[index], PosixSignal.Continue);
-        }
-
+        ProcessFreezer.Thaw(_frozenPids);
         _frozenPids.Clear();
     }
 

@@ -127,10 +127,10 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends SIGSTOP: the port still accepts TCP connections, but nothing answers.</summary>
+    /// <summary>Sends SIGSTOP and returns once the process is stopped: the port still accepts TCP connections, but nothing answers.</summary>
     /// <exception cref="InvalidOperationException">The server is not running.</exception>
     public void Freeze() =>
-        PosixSignal.TrySend(Pid != 0 ? Pid : throw new InvalidOperationException("Redis is not running."), PosixSignal.Stop);
+        ProcessFreezer.Freeze(Pid != 0 ? Pid : throw new InvalidOperationException("Redis is not running."), includeDescendants: false);
 
     /// <summary>Sends SIGCONT; harmless when the server is not frozen or not running.</summary>
     public void Thaw()
