@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Owin.HealthEndpoint.Hosting.Tests;
+
+/// <summary>A graceful stop lets in-flight requests finish, then closes the listener so that connects are refused.</summary>
+[TestFixture]
+public sealed class OwinServerStopTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
+
+    [Test]
+    public async Task StopAsync_RequestInFlight_WaitsForItThenRefusesConnections()
+    {
+        var slow = new SlowApp();
+        await using var server = await TestServer.StartAsync(slow.InvokeAsync);
+        using var client = await server.ConnectAsync();
+        await client.SendAsync(server.Request("GET", "/slow"));
+        await slow.Entered.Task.WaitAsync(Deadline);
+
+        var stop = server.Server.StopAsync();
+        var finishedEarly = await Task.WhenAny(stop, Task.Delay(RawHttpConnection.SilenceWindow)) == stop;
+        slow.Release.SetResult();
+        var response = await client.ReadResponseAsync();
+        await stop.WaitAsync(Deadline);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(finishedEarly, Is.False, "StopAsync completed while a request was in flight");
+            Assert.That((response.StatusCode, response.BodyText), Is.EqualTo((200, "finally")), response.ToString());
+            Assert.That(slow.CallCancelled.IsCancellationRequested, Is.False, "owin.CallCancelled within the shutdown timeout");
+        });
+        var refused = Assert.ThrowsAsync<SocketException>(async () => (await server.ConnectAsync()).Dispose());
+        Assert.That(refused!.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused));
+    }
+
+    [Test]
+    public async Task StopAsync_ControlBeforeStop_ConnectsAndAnswers()
+    {
+        await using var server = await TestServer.StartAsync(ScenarioApp.Create());
+
+        var response = await server.SendAsync("GET", "/healthz/ping");
+
+        Assert.That(response.BodyText, Is.EqualTo("pong"));
+    }
+
+    [Test]
+    public async Task StopAsync_RequestOutlivesShutdownTimeout_CancelsCallAndLogsWarning()
+    {
+        var slow = new SlowApp();
+        await using var server = await TestServer.StartAsync(slow.InvokeAsync, configure: options => options.ShutdownTimeout = TimeSpan.FromMilliseconds(200));
+        using var client = await server.ConnectAsync();
+        await client.SendAsync(server.Request("GET", "/slow"));
+        await slow.Entered.Task.WaitAsync(Deadline);
+
+        await server.Server.StopAsync().WaitAsync(Deadline);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(slow.CallCancelled.IsCancellationRequested, Is.True, "owin.CallCancelled");
+            Assert.That(
+                server.Logs.Entries.Select(entry => (entry.Level, entry.EventId.Name)),
+                Does.Contain((LogLevel.Warning, (string?)"StopTimedOut")));
+        });
+        var refused = Assert.ThrowsAsync<SocketException>(async () => (await server.ConnectAsync()).Dispose());
+        Assert.That(refused!.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused));
+    }
+
+    /// <summary>Holds each request until the test releases it (or the call is cancelled), then answers "finally".</summary>
+    private sealed class SlowApp
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationToken CallCancelled { get; private set; }
+
+        public async Task InvokeAsync(IDictionary<string, object> environment)
+        {
+            CallCancelled = (CancellationToken)environment["owin.CallCancelled"];
+            Entered.TrySetResult();
+            await Release.Task.WaitAsync(CallCancelled);
+            await ScenarioApp.ResponseBody(environment).WriteAsync("finally"u8.ToArray());
+        }
+    }
+}
