@@ -11,9 +11,9 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 
 /// <summary>An OWIN 1.0 server over <see cref="HttpListener"/>: serves one app on a set of prefixes.</summary>
 /// <remarks>
-/// Headers go out on the first write past the response buffer, on a flush, or when the app's task ends; HEAD
-/// never puts a body on the wire. An exception before the headers went out becomes a logged 500 with an empty
-/// body; after, the connection is aborted. At most <see cref="OwinServerOptions.MaxConcurrentRequests"/>
+/// Headers go out with the first body bytes sent (past the response buffer, or on a flush), or when the app's
+/// task ends; HEAD never puts a body on the wire. An exception before anything went out becomes a logged 500
+/// with an empty body; after, the connection is aborted. At most <see cref="OwinServerOptions.MaxConcurrentRequests"/>
 /// requests run at once. <see cref="StopAsync"/> lets in-flight requests finish, then closes the listener.
 /// </remarks>
 public sealed class OwinServer : IAsyncDisposable
@@ -173,29 +173,38 @@ public sealed class OwinServer : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            HostLog.AppFailed(_logger, request.HttpMethod, path, call.HeadersSent, exception);
-            Fail(context, call.HeadersSent);
+            var started = call.ResponseBody.Started;
+            HostLog.AppFailed(_logger, request.HttpMethod, path, started, exception);
+            Fail(context, started);
         }
     }
 
-    private static void Fail(HttpListenerContext context, bool headersSent)
+    private static void Fail(HttpListenerContext context, bool started)
     {
+        var response = context.Response;
         try
         {
-            if (headersSent)
+            if (started)
             {
-                context.Response.Abort();
+                // Known limit of the managed (Linux, macOS) HttpListener: Abort() still writes the final chunk of
+                // a chunked response before it closes the socket, so only a response with a Content-Length is
+                // seen as truncated. On Windows http.sys resets the connection.
+                response.Abort();
                 return;
             }
 
-            context.Response.StatusCode = 500;
-            context.Response.ContentLength64 = 0;
-            context.Response.Close();
+            // No body byte reached HttpListener, so it has sent nothing yet, even if the app's status and headers
+            // were copied to it already (an early flush, a bad Content-Length, a failing OnSendingHeaders callback).
+            response.Headers.Clear();
+            response.StatusCode = 500;
+            response.StatusDescription = "Internal Server Error";
+            response.ContentLength64 = 0;
+            response.Close();
         }
         catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
         {
             // The client is gone or the response is broken; abort whatever is left.
-            context.Response.Abort();
+            response.Abort();
         }
     }
 

@@ -28,6 +28,12 @@ internal sealed class ResponseBodyStream : Stream
         _bufferSize = bufferSize;
     }
 
+    /// <summary>
+    /// True once a body byte was handed to HttpListener, which then sends the headers: from here on the
+    /// response can only be completed or aborted, no longer replaced by a 500.
+    /// </summary>
+    public bool Started { get; private set; }
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -46,15 +52,26 @@ internal sealed class ResponseBodyStream : Stream
     {
         if (!TryAbsorb(buffer.AsSpan(offset, count)))
         {
-            StartStreaming().Write(buffer, offset, count);
+            var output = StartStreaming();
+            Started = true;
+            output.Write(buffer, offset, count);
         }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        TryAbsorb(buffer.Span) ? default : StartStreaming().WriteAsync(buffer, cancellationToken);
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (TryAbsorb(buffer.Span))
+        {
+            return default;
+        }
+
+        var output = StartStreaming();
+        Started = true;
+        return output.WriteAsync(buffer, cancellationToken);
+    }
 
     public override void Flush()
     {
@@ -77,9 +94,13 @@ internal sealed class ResponseBodyStream : Stream
 
         var length = _discard ? _discarded : _buffer?.Length ?? 0;
         var output = _call.SendHeaders(length);
-        return _discard || _buffer is null || _buffer.Length == 0
-            ? Task.CompletedTask
-            : output.WriteAsync(_buffer.GetBuffer().AsMemory(0, (int)_buffer.Length)).AsTask();
+        if (_discard || _buffer is null || _buffer.Length == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        Started = true;
+        return output.WriteAsync(_buffer.GetBuffer().AsMemory(0, (int)_buffer.Length)).AsTask();
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
@@ -90,6 +111,13 @@ internal sealed class ResponseBodyStream : Stream
 
     private bool TryAbsorb(ReadOnlySpan<byte> bytes)
     {
+        // HttpListener's asynchronous write frames zero bytes as a chunk of size 0, which is the end-of-body
+        // marker: the rest of the body would follow the response and corrupt the connection.
+        if (bytes.IsEmpty)
+        {
+            return true;
+        }
+
         if (_discard)
         {
             _discarded += bytes.Length;
@@ -118,6 +146,7 @@ internal sealed class ResponseBodyStream : Stream
         var output = _call.SendHeaders(knownLength: null);
         if (_buffer is { Length: > 0 })
         {
+            Started = true;
             output.Write(_buffer.GetBuffer(), 0, (int)_buffer.Length);
         }
 
