@@ -87,10 +87,19 @@ public sealed class PostgresServer : IAsyncDisposable
                 initDb,
                 ["-D", Path.Combine(rootDirectory, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"],
                 CommandTimeout)).EnsureSuccess();
+        }
+        catch
+        {
+            DeleteDirectory(rootDirectory);
+            throw;
+        }
 
-            for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new PostgresServer(rootDirectory, FreeTcpPort.Next());
+            try
             {
-                var server = new PostgresServer(rootDirectory, FreeTcpPort.Next());
+                var logStart = server.LogLength();
                 var start = await server.RunPgCtlStartAsync();
                 if (start.ExitCode == 0)
                 {
@@ -98,17 +107,18 @@ public sealed class PostgresServer : IAsyncDisposable
                     return server;
                 }
 
-                if (attempt == StartAttempts || !server.ReadLog().Contains("already in use", StringComparison.Ordinal))
+                var log = server.ReadLog(logStart);
+                if (attempt == StartAttempts || !log.Contains("already in use", StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException(
-                        $"PostgreSQL did not start:{Environment.NewLine}{start.Output}{Environment.NewLine}{server.ReadLog()}");
+                        $"PostgreSQL did not start:{Environment.NewLine}{start.Output}{Environment.NewLine}{log}");
                 }
             }
-        }
-        catch
-        {
-            DeleteDirectory(rootDirectory);
-            throw;
+            catch
+            {
+                await server.DisposeAsync(); // Stops a postmaster that started but never answered; deletes the folder.
+                throw;
+            }
         }
     }
 
@@ -124,11 +134,12 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">pg_ctl failed, e.g. because the port has been taken meanwhile.</exception>
     public async Task StartAgainAsync()
     {
+        var logStart = LogLength();
         var start = await RunPgCtlStartAsync();
         if (start.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"PostgreSQL did not start again on port {Port}:{Environment.NewLine}{start.Output}{Environment.NewLine}{ReadLog()}");
+                $"PostgreSQL did not start again on port {Port}:{Environment.NewLine}{start.Output}{Environment.NewLine}{ReadLog(logStart)}");
         }
 
         await WaitUntilReadyAsync();
@@ -259,7 +270,21 @@ public sealed class PostgresServer : IAsyncDisposable
         ReadyTimeout,
         $"PostgreSQL on 127.0.0.1:{Port} to answer SELECT 1");
 
-    private string ReadLog() => File.Exists(_logFile) ? File.ReadAllText(_logFile) : string.Empty;
+    private long LogLength() => File.Exists(_logFile) ? new FileInfo(_logFile).Length : 0;
+
+    /// <summary>The server log from byte <paramref name="offset"/> on (pg_ctl appends across starts).</summary>
+    private string ReadLog(long offset = 0)
+    {
+        if (!File.Exists(_logFile))
+        {
+            return string.Empty;
+        }
+
+        using var stream = new FileStream(_logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     private static void DeleteDirectory(string path)
     {
