@@ -98,7 +98,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server with SIGTERM (thawing it first) and waits for the process to exit.</summary>
+    /// <summary>Stops the server with SIGTERM (thawing it first; SIGKILL after 10 s) and waits for the process to exit.</summary>
     public async Task StopAsync()
     {
         Thaw();
@@ -106,7 +106,14 @@ public sealed class RedisServer : IAsyncDisposable
         {
             PosixSignal.TrySend(process.Id, PosixSignal.Terminate);
             using var deadline = new CancellationTokenSource(StopTimeout);
-            await process.WaitForExitAsync(deadline.Token);
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Did not shut down in time; KillAsync below ends it with SIGKILL.
+            }
         }
 
         await KillAsync();
