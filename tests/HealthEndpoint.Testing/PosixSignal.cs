@@ -7,9 +7,17 @@ namespace HealthEndpoint.Testing;
 public static class PosixSignal
 {
     // Linux numbering (x86-64 and arm64); the fixtures only run on Linux.
+
+    /// <summary>SIGKILL: ends the process at once.</summary>
     public const int Kill = 9;
+
+    /// <summary>SIGTERM: asks the process to shut down.</summary>
     public const int Terminate = 15;
+
+    /// <summary>SIGCONT: resumes a stopped process.</summary>
     public const int Continue = 18;
+
+    /// <summary>SIGSTOP: stops (freezes) the process; it cannot be caught.</summary>
     public const int Stop = 19;
 
     private const int NoSuchProcess = 3; // ESRCH
