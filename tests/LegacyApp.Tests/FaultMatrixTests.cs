@@ -1,0 +1,396 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using HealthEndpoint.Testing;
+using Npgsql;
+
+namespace LegacyApp.Tests;
+
+/// <summary>
+/// LegacyApp on real PostgreSQL (Npgsql) and real Redis sessions, over real HTTP, through every fault an operator
+/// meets: stopped, frozen (SIGSTOP), restarted, wrong password. During a fault, status is 503 with the right
+/// check failing within the deadline on every request and ping stays 200; once the fault ends, status is 200
+/// again within 2 s without restarting the app; no response ever tells a probe anything about the servers.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class FaultMatrixTests
+{
+    private const string Password = "fault-Matrix-s3cret-4e1d";
+    private const string WrongPassword = "not-the-Password-77aa";
+    private const string OkBody = """{"checks":{"database":"ok","redis":"ok"},"status":"ok"}""";
+    private const string DatabaseFailBody = """{"checks":{"database":"fail","redis":"ok"},"status":"fail"}""";
+    private const string RedisFailBody = """{"checks":{"database":"ok","redis":"fail"},"status":"fail"}""";
+
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ResponseBound = CheckTimeout + TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan FaultWindow = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private PostgresServer _postgres = null!;
+    private RedisServer _redis = null!;
+    private RedisServer _protectedRedis = null!;
+
+    [OneTimeSetUp]
+    public async Task StartServersAsync()
+    {
+        _postgres = await PostgresServer.StartAsync();
+        _redis = await RedisServer.StartAsync();
+        _protectedRedis = await RedisServer.StartAsync(Password);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopServersAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await _postgres.DisposeAsync();
+        await _redis.DisposeAsync();
+        await _protectedRedis.DisposeAsync();
+    }
+
+    // Each test starts from an empty Npgsql pool, so one test's leftovers cannot help or hurt the next.
+    [SetUp]
+    public void ClearPools() => NpgsqlConnection.ClearAllPools();
+
+    [Test]
+    public async Task Status_PostgresStopped_FailsWithinDeadlineThenRecoversAfterStart()
+    {
+        await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration));
+        try
+        {
+            await ExerciseFaultAsync(host, DatabaseFailBody, _postgres.StopAsync, _postgres.StartAgainAsync);
+        }
+        finally
+        {
+            await EnsurePostgresUpAsync();
+        }
+    }
+
+    [Test]
+    public async Task Status_PostgresFrozen_FailsWithinDeadlineThenRecoversAfterThaw()
+    {
+        await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration));
+        try
+        {
+            await ExerciseFaultAsync(host, DatabaseFailBody, () => Run(_postgres.Freeze), () => Run(_postgres.Thaw));
+        }
+        finally
+        {
+            await EnsurePostgresUpAsync();
+        }
+    }
+
+    [Test]
+    public async Task Status_PostgresRestartedWithBusyPool_RecoversWithinTwoSeconds()
+    {
+        await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration));
+        try
+        {
+            // Like a busy app: several pooled connections, all of which the restart makes stale (57P01).
+            var pages = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => HealthProbes.SendAsync(host, "/")));
+            Assert.That(pages.Select(page => page.StatusCode), Is.All.EqualTo(200), "control: the app uses its database");
+            var pooled = (await _postgres.GetClientBackendsAsync()).Count;
+            TestContext.Out.WriteLine($"pooled connections before the restart: {pooled}");
+
+            await ExerciseRestartAsync(host, DatabaseFailBody, _postgres.RestartAsync);
+        }
+        finally
+        {
+            await EnsurePostgresUpAsync();
+        }
+    }
+
+    [Test]
+    public async Task Status_RedisStopped_FailsWithinDeadlineThenRecoversAfterStart()
+    {
+        await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration));
+        try
+        {
+            await ExerciseFaultAsync(host, RedisFailBody, _redis.StopAsync, _redis.StartAgainAsync);
+        }
+        finally
+        {
+            await EnsureRedisUpAsync();
+        }
+    }
+
+    [Test]
+    public async Task Status_RedisFrozen_FailsWithinDeadlineThenRecoversAfterThaw()
+    {
+        await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration));
+        try
+        {
+            await ExerciseFaultAsync(host, RedisFailBody, () => Run(_redis.Freeze), () => Run(_redis.Thaw));
+        }
+        finally
+        {
+            await EnsureRedisUpAsync();
+        }
+    }
+
+    [Test]
+    public async Task Status_RedisRestarted_RecoversWithinTwoSeconds()
+    {
+        await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration));
+        try
+        {
+            await ExerciseRestartAsync(host, RedisFailBody, async () =>
+            {
+                await _redis.StopAsync();
+                await _redis.StartAgainAsync();
+            });
+        }
+        finally
+        {
+            await EnsureRedisUpAsync();
+        }
+    }
+
+    [Test]
+    public async Task Status_WrongRedisPassword_FailsWhileACorrectlyConfiguredAppIsOk()
+    {
+        // A wrong password cannot "end" without reconfiguring, i.e. restarting, the app; so the recovery line is
+        // shown by a correctly configured LegacyApp against the same password-protected server, before and after.
+        var wrongConfiguration = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{_protectedRedis.Port},password={WrongPassword},abortConnect=false,connectTimeout=2000,syncTimeout=2000");
+        await using var correct = await LegacyAppHost.StartAsync(Settings(_protectedRedis.Configuration));
+        var control = await HealthProbes.SendAsync(correct, HealthProbes.StatusPath);
+        Assert.That((control.StatusCode, control.Body), Is.EqualTo((200, OkBody)), "control: the right password works");
+
+        await using var wrong = await LegacyAppHost.StartAsync(Settings(wrongConfiguration));
+        var during = await SampleAsync(wrong, FaultWindow);
+        var after = await HealthProbes.SendAsync(correct, HealthProbes.StatusPath);
+
+        Report("wrong password", during, onset: [], recovered: null);
+        AssertFaultResponses(during, RedisFailBody);
+        Assert.That((after.StatusCode, after.Body), Is.EqualTo((200, OkBody)), "the correctly configured app is still ok");
+        HealthProbes.AssertNothingLeaks([control, .. during, after], Secrets(_protectedRedis.Port, WrongPassword));
+    }
+
+    /// <summary>Control, fault, sampling while it lasts, end of the fault, recovery; asserts lines (a)–(d).</summary>
+    private async Task ExerciseFaultAsync(LegacyAppHost host, string failBody, Func<Task> beginFault, Func<Task> endFault)
+    {
+        var control = await HealthProbes.SendAsync(host, HealthProbes.StatusPath);
+        Assert.That((control.StatusCode, control.Body), Is.EqualTo((200, OkBody)), "control: healthy before the fault");
+
+        await beginFault();
+
+        // The fault shows on the first run after it began, which itself takes at most CheckTimeout; a run already
+        // in flight when it began may still report ok.
+        var onset = await PollStatusAsync(host, record => record.StatusCode == 503, ResponseBound + ResponseBound);
+        var during = await SampleAsync(host, FaultWindow);
+
+        await endFault();
+        var ended = Stopwatch.StartNew();
+        var recovery = await PollStatusAsync(host, record => record.StatusCode == 200, TimeSpan.FromSeconds(10));
+        var recoveredAfter = ended.Elapsed;
+
+        Report("fault", during, onset, recoveredAfter);
+        Assert.That(onset[^1].StatusCode, Is.EqualTo(503), "the fault shows on status");
+        AssertTransitionResponses(onset, failBody);
+        AssertFaultResponses(during, failBody);
+        AssertTransitionResponses(recovery, failBody);
+        Assert.That(recovery[^1].Body, Is.EqualTo(OkBody));
+        Assert.That(recoveredAfter, Is.LessThanOrEqualTo(RecoveryBound), "status is 200 again within 2 s of the fault's end");
+        HealthProbes.AssertNothingLeaks([control, .. onset, .. during, .. recovery], Secrets(_redis.Port, null));
+    }
+
+    /// <summary>
+    /// A restart is a fault of a few hundred ms: probes keep coming while it happens, and each of them gets one of
+    /// the two exact answers within the deadline (503 while the server is away, 200 when a run beat the stop or
+    /// followed the start); after it, status is 200 again within 2 s.
+    /// </summary>
+    private async Task ExerciseRestartAsync(LegacyAppHost host, string failBody, Func<Task> restart)
+    {
+        var control = await HealthProbes.SendAsync(host, HealthProbes.StatusPath);
+        Assert.That((control.StatusCode, control.Body), Is.EqualTo((200, OkBody)), "control: healthy before the restart");
+
+        using var restarting = new CancellationTokenSource();
+        var prober = SampleAsync(host, Timeout.InfiniteTimeSpan, restarting.Token);
+        await restart();
+        var ended = Stopwatch.StartNew();
+        await restarting.CancelAsync();
+        var during = await prober;
+        var recovery = await PollStatusAsync(host, record => record.StatusCode == 200, TimeSpan.FromSeconds(10));
+        var recoveredAfter = ended.Elapsed;
+
+        Report("restart", during, onset: [], recoveredAfter);
+        TestContext.Out.WriteLine($"failed runs after the restart: {recovery.Count(record => record.StatusCode == 503)}");
+        AssertTransitionResponses(during, failBody);
+        Assert.That(during.Where(record => record.Path == HealthProbes.PingPath).Select(record => (record.StatusCode, record.Body)), Is.All.EqualTo((200, "pong")));
+        AssertTransitionResponses(recovery, failBody);
+        Assert.That(recovery[^1].Body, Is.EqualTo(OkBody));
+        Assert.That(recoveredAfter, Is.LessThanOrEqualTo(RecoveryBound), "status is 200 again within 2 s of the restart");
+        HealthProbes.AssertNothingLeaks([control, .. during, .. recovery], Secrets(_redis.Port, null));
+    }
+
+    /// <summary>Status and ping, alternately, until the window closes or the token fires.</summary>
+    private static async Task<List<ProbeRecord>> SampleAsync(LegacyAppHost host, TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        var records = new List<ProbeRecord>();
+        var clock = Stopwatch.StartNew();
+        while ((window == Timeout.InfiniteTimeSpan || clock.Elapsed < window) && !cancellationToken.IsCancellationRequested)
+        {
+            records.Add(await HealthProbes.SendAsync(host, HealthProbes.StatusPath));
+            records.Add(await HealthProbes.SendAsync(host, HealthProbes.PingPath));
+            try
+            {
+                await Task.Delay(PollInterval, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>Status every ~100 ms until <paramref name="done"/> holds; fails the test at the deadline.</summary>
+    private static async Task<List<ProbeRecord>> PollStatusAsync(LegacyAppHost host, Func<ProbeRecord, bool> done, TimeSpan deadline)
+    {
+        var records = new List<ProbeRecord>();
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var record = await HealthProbes.SendAsync(host, HealthProbes.StatusPath);
+            records.Add(record);
+            if (done(record))
+            {
+                return records;
+            }
+
+            Assert.That(clock.Elapsed, Is.LessThan(deadline), $"status still {record.StatusCode} {record.Body} after {clock.Elapsed.TotalMilliseconds:0} ms");
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    private static void AssertFaultResponses(List<ProbeRecord> records, string failBody)
+    {
+        var statuses = records.Where(record => record.Path == HealthProbes.StatusPath).ToList();
+        Assert.That(statuses, Has.Count.GreaterThanOrEqualTo(3), "several status requests during the fault");
+        Assert.That(statuses.Select(record => (record.StatusCode, record.Body)), Is.All.EqualTo((503, failBody)));
+        Assert.That(statuses.Select(record => record.Latency), Is.All.LessThanOrEqualTo(ResponseBound), "each status answer within CheckTimeout + 250 ms");
+        Assert.That(records.Where(record => record.Path == HealthProbes.PingPath).Select(record => (record.StatusCode, record.Body)), Is.All.EqualTo((200, "pong")));
+    }
+
+    /// <summary>While a fault begins or ends, status is either exact answer, always within the deadline.</summary>
+    private static void AssertTransitionResponses(List<ProbeRecord> records, string failBody)
+    {
+        var statuses = records.Where(record => record.Path == HealthProbes.StatusPath).ToList();
+        Assert.That(statuses.Select(record => (record.StatusCode, record.Body)), Is.All.AnyOf((503, failBody), (200, OkBody)));
+        Assert.That(statuses.Select(record => record.Latency), Is.All.LessThanOrEqualTo(ResponseBound));
+    }
+
+    private static void Report(string fault, List<ProbeRecord> during, List<ProbeRecord> onset, TimeSpan? recovered)
+    {
+        static string Latencies(IEnumerable<ProbeRecord> records, string path) => string.Join(" ", records
+            .Where(record => record.Path == path)
+            .Select(record => string.Create(CultureInfo.InvariantCulture, $"{record.StatusCode}/{record.Latency.TotalMilliseconds:0}")));
+        TestContext.Out.WriteLine($"{fault}: onset status (code/ms) {Latencies(onset, HealthProbes.StatusPath)}");
+        TestContext.Out.WriteLine($"{fault}: during status (code/ms) {Latencies(during, HealthProbes.StatusPath)}");
+        TestContext.Out.WriteLine($"{fault}: during ping (code/ms) {Latencies(during, HealthProbes.PingPath)}");
+        TestContext.Out.WriteLine($"{fault}: 200 again after {recovered?.TotalMilliseconds:0} ms");
+    }
+
+    private string[] Secrets(int redisPort, string? otherPassword) =>
+    [
+        "127.0.0.1", "localhost", Password,
+        _postgres.Port.ToString(CultureInfo.InvariantCulture),
+        redisPort.ToString(CultureInfo.InvariantCulture),
+        .. otherPassword is null ? Array.Empty<string>() : [otherPassword],
+    ];
+
+    private Dictionary<string, string?> Settings(string redisConfiguration) => new()
+    {
+        ["Database:Provider"] = "Npgsql",
+        ["Database:ConnectionString"] = _postgres.ConnectionString,
+        ["WebSession:Class"] = "Redis",
+        ["WebSession:Redis"] = redisConfiguration,
+        ["HealthEndpoint:CheckTimeout"] = "00:00:01",
+
+        // No reuse of finished runs (single-flight stays): every status answer then comes from a run that started
+        // after the request arrived, so each request during a fault is really bounded by the deadline rather than
+        // served from the cache, and a 200 after the fault is a real recovery, not the last run from before it.
+        ["HealthEndpoint:StatusCacheDuration"] = "00:00:00",
+    };
+
+    private async Task EnsurePostgresUpAsync()
+    {
+        _postgres.Thaw();
+        if (!_postgres.IsRunning)
+        {
+            await _postgres.StartAgainAsync();
+        }
+    }
+
+    private async Task EnsureRedisUpAsync()
+    {
+        _redis.Thaw();
+        if (!_redis.IsRunning)
+        {
+            await _redis.StartAgainAsync();
+        }
+    }
+
+    private static Task Run(Action action)
+    {
+        action();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>One health response as a probe saw it, with its latency.</summary>
+internal sealed record ProbeRecord(string Path, int StatusCode, string Body, string Headers, TimeSpan Latency);
+
+/// <summary>Sends timed probes and checks that responses reveal nothing about the servers behind the app.</summary>
+internal static class HealthProbes
+{
+    public const string StatusPath = "/healthz/status";
+    public const string PingPath = "/healthz/ping";
+
+    // Exception text, driver and server names; "Redis" with a capital R (the check name is lowercase).
+    private static readonly string[] CaseSensitiveWords = ["Exception", "Npgsql", "Redis", "Set-Cookie"];
+    private static readonly string[] CaseInsensitiveWords = ["timeout", "timed out", "postgres", "refused"];
+
+    public static async Task<ProbeRecord> SendAsync(LegacyAppHost host, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        using var response = await host.SendAsync(HttpMethod.Get, path);
+        var body = await response.Content.ReadAsStringAsync();
+        clock.Stop();
+        var headers = new StringBuilder();
+        foreach (var header in response.Headers.Concat(response.Content.Headers))
+        {
+            headers.Append(header.Key).Append(": ").AppendJoin(", ", header.Value).Append('\n');
+        }
+
+        return new ProbeRecord(path, (int)response.StatusCode, body, headers.ToString(), clock.Elapsed);
+    }
+
+    /// <summary>No body or header of any health response holds a secret or a word of exception text.</summary>
+    public static void AssertNothingLeaks(IEnumerable<ProbeRecord> records, IEnumerable<string> secrets)
+    {
+        var health = records.Where(record => record.Path is StatusPath or PingPath).ToList();
+        var texts = health.SelectMany(record => new[] { record.Body, record.Headers }).ToList();
+        Assert.That(health, Is.Not.Empty);
+        Assert.Multiple(() =>
+        {
+            foreach (var secret in secrets.Concat(CaseSensitiveWords))
+            {
+                Assert.That(texts, Has.None.Contains(secret), $"'{secret}' in a response");
+            }
+
+            foreach (var word in CaseInsensitiveWords)
+            {
+                Assert.That(texts, Has.None.Contains(word).IgnoreCase, $"'{word}' in a response");
+            }
+        });
+    }
+}
