@@ -31,7 +31,7 @@ public sealed class LegacyAppProcessTests
         using var status = await client.GetAsync("/healthz/status");
         var body = await status.Content.ReadAsStringAsync();
         PosixSignal.TrySend(app.Process.Id, PosixSignal.Terminate);
-        var exited = app.Process.WaitForExit(TimeSpan.FromSeconds(15));
+        var exited = app.WaitForExit(TimeSpan.FromSeconds(15));
 
         Assert.That(status.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(body, Is.EqualTo("""{"checks":{"database":"ok","redis":"skipped"},"status":"ok"}"""));
@@ -48,7 +48,7 @@ public sealed class LegacyAppProcessTests
     {
         using var app = Start(("Urls", $"http://127.0.0.1:{FreeTcpPort.Next()}/"), (variable, value));
 
-        var exited = app.Process.WaitForExit(TimeSpan.FromSeconds(30));
+        var exited = app.WaitForExit(TimeSpan.FromSeconds(30));
 
         Assert.That(exited, Is.True);
         Assert.That(app.Process.ExitCode, Is.EqualTo(2), app.Output);
@@ -106,6 +106,19 @@ public sealed class LegacyAppProcessTests
         public string Output => Read(_output) + Read(_errors);
 
         public string Errors => Read(_errors);
+
+        /// <summary>Waits for the exit and, once it happened, for the redirected output to be read to its end.</summary>
+        public bool WaitForExit(TimeSpan timeout)
+        {
+            if (!Process.WaitForExit(timeout))
+            {
+                return false;
+            }
+
+            // Only the overload without a timeout waits for the asynchronous output readers to finish.
+            Process.WaitForExit();
+            return true;
+        }
 
         public void Dispose()
         {

@@ -49,9 +49,14 @@ internal sealed class CheckSlot
     {
         var check = _check ?? throw new InvalidOperationException($"No check is configured for '{Name}'.");
 
-        // Task.Run isolates the runner from checks that block before their first await, and turns a
-        // synchronous throw (or a null task) into a faulted task like any other failure.
-        var operation = Task.Run(() => check(cancellationToken), CancellationToken.None);
+        // A thread of its own: a check may block before its first await (DbConnection.OpenAsync's default
+        // implementation is synchronous), and a blocked thread-pool thread could delay the very timer
+        // continuation that enforces the deadline. A synchronous throw, or a null task, becomes a faulted task.
+        var operation = Task.Factory.StartNew(
+            () => check(cancellationToken),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
+            TaskScheduler.Default).Unwrap();
 
         // An abandoned operation may fault long after anyone waits for it; observe it so that it does not
         // surface as an unobserved task exception. Its details were already logged as a timeout.
