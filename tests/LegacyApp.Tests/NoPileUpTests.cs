@@ -64,7 +64,8 @@ public sealed class NoPileUpTests
         Assert.That(_relay.Counts.Accepted, Is.GreaterThanOrEqualTo(1), "control: the app reaches PostgreSQL through the relay");
         if (emptyPool)
         {
-            NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString(timeouts)));
+            using var pooled = new NpgsqlConnection(ConnectionString(timeouts));
+            NpgsqlConnection.ClearPool(pooled);
             await Poll.UntilAsync(() => Task.FromResult(_relay.Counts.Open == 0), TimeSpan.FromSeconds(5), "the pooled connection to close");
         }
 
