@@ -31,7 +31,10 @@ public sealed class HealthEndpointOptions
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a finished check run is reused. Default 1 second; zero disables reuse.</summary>
-    /// <remarks>Concurrent status requests always share one run, whatever this is set to.</remarks>
+    /// <remarks>
+    /// A run in which a check failed is reused for a quarter of this, so that recovery shows sooner.
+    /// Concurrent status requests always share one run, whatever this is set to.
+    /// </remarks>
     public TimeSpan StatusCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The <c>database</c> check, or <see langword="null"/> to report it <c>skipped</c>.</summary>

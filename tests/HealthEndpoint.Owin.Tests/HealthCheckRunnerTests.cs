@@ -132,6 +132,39 @@ public sealed class HealthCheckRunnerTests
     }
 
     [Test]
+    public async Task Runner_FailedRun_IsReusedForAQuarterOfTheCacheDuration()
+    {
+        // Arrange: the same check fails or succeeds; a run is repeated only once its reuse has expired.
+        var started = 0;
+        var failing = true;
+        var options = Options(database: _ =>
+        {
+            Interlocked.Increment(ref started);
+            return Volatile.Read(ref failing) ? Task.FromException(new InvalidOperationException("down")) : Task.CompletedTask;
+        });
+        options.StatusCacheDuration = TimeSpan.FromSeconds(4);
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+
+        // Act: a failed run is re-run within a second (4 s / 4); the ok run that follows is then reused.
+        Assert.That(await StatusAsync(middleware), Is.EqualTo(503));
+        Volatile.Write(ref failing, false);
+        var clock = Stopwatch.StartNew();
+        await Poll.UntilAsync(async () => await StatusAsync(middleware) == 200, TimeSpan.FromSeconds(3.5), "a new run after the failed one");
+        var rerunAfter = clock.Elapsed;
+        var startedAfterOk = started;
+        clock.Restart();
+        while (clock.Elapsed < TimeSpan.FromSeconds(1.5))
+        {
+            await StatusAsync(middleware);
+        }
+
+        // Assert
+        Assert.That(rerunAfter, Is.LessThan(TimeSpan.FromSeconds(2)), "the failure was not kept for the full 4 s");
+        Assert.That(rerunAfter, Is.GreaterThan(TimeSpan.FromSeconds(0.5)), "control: the failure was reused for a while");
+        Assert.That(started, Is.EqualTo(startedAfterOk), "an ok run is reused for the full duration");
+    }
+
+    [Test]
     public async Task Runner_CacheDurationZero_RunsAgainAfterEachFinishedRun()
     {
         var started = 0;

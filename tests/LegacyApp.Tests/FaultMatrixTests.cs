@@ -125,6 +125,22 @@ public sealed class FaultMatrixTests
     }
 
     [Test]
+    public async Task Status_RedisStoppedWithDefaultCache_FailsThenRecoversWithinTwoSeconds()
+    {
+        // As deployed: the default StatusCacheDuration (1 s; a failing run is reused for 250 ms). Recovery then
+        // waits for StackExchange.Redis 1.2.6 to reconnect (its 1 s heartbeat) plus at most one reused failure.
+        await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration, reuseRuns: true));
+        try
+        {
+            await ExerciseFaultAsync(host, RedisFailBody, _redis.StopAsync, _redis.StartAgainAsync);
+        }
+        finally
+        {
+            await EnsureRedisUpAsync();
+        }
+    }
+
+    [Test]
     public async Task Status_RedisFrozen_FailsWithinDeadlineThenRecoversAfterThaw()
     {
         await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration));
@@ -309,7 +325,7 @@ public sealed class FaultMatrixTests
         .. otherPassword is null ? Array.Empty<string>() : [otherPassword],
     ];
 
-    private Dictionary<string, string?> Settings(string redisConfiguration) => new()
+    private Dictionary<string, string?> Settings(string redisConfiguration, bool reuseRuns = false) => new()
     {
         ["Database:Provider"] = "Npgsql",
         ["Database:ConnectionString"] = _postgres.ConnectionString,
@@ -320,7 +336,7 @@ public sealed class FaultMatrixTests
         // No reuse of finished runs (single-flight stays): every status answer then comes from a run that started
         // after the request arrived, so each request during a fault is really bounded by the deadline rather than
         // served from the cache, and a 200 after the fault is a real recovery, not the last run from before it.
-        ["HealthEndpoint:StatusCacheDuration"] = "00:00:00",
+        ["HealthEndpoint:StatusCacheDuration"] = reuseRuns ? null : "00:00:00",
     };
 
     private async Task EnsurePostgresUpAsync()

@@ -16,6 +16,7 @@ internal sealed class HealthCheckRunner
     private readonly CheckSlot[] _slots;
     private readonly TimeSpan _timeout;
     private readonly long _cacheTicks;
+    private readonly long _failureCacheTicks;
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private Task<StatusReport>? _current;
@@ -31,6 +32,11 @@ internal sealed class HealthCheckRunner
 
         _timeout = timeout;
         _cacheTicks = (long)(cacheDuration.TotalSeconds * Stopwatch.Frequency);
+
+        // A failing run is reused for a quarter of the time only, so that a dependency that came back shows as ok
+        // soon (StackExchange.Redis 1.2.6 alone needs up to a second to reconnect). The load stays bounded: at
+        // most four runs a second by default, each with at most one operation per dependency.
+        _failureCacheTicks = _cacheTicks / 4;
         _logger = logger;
     }
 
@@ -41,7 +47,7 @@ internal sealed class HealthCheckRunner
         lock (_gate)
         {
             var current = _current;
-            if (current is not null && (!current.IsCompleted || Stopwatch.GetTimestamp() - _currentFinishedAt < _cacheTicks))
+            if (current is not null && (!current.IsCompleted || IsFresh(current.Result)))
             {
                 return current;
             }
@@ -54,6 +60,9 @@ internal sealed class HealthCheckRunner
             return completion.Task;
         }
     }
+
+    private bool IsFresh(StatusReport report) =>
+        Stopwatch.GetTimestamp() - _currentFinishedAt < (report.Healthy ? _cacheTicks : _failureCacheTicks);
 
     private async Task CompleteRunAsync(TaskCompletionSource<StatusReport> completion)
     {
