@@ -5,8 +5,8 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Tasks;
-using HealthEndpoint.Testing;
 using Microsoft.Extensions.Logging;
+using Owin.HealthEndpoint.Testing;
 
 namespace Owin.HealthEndpoint.Hosting.Tests;
 

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Threading.Tasks;
-using HealthEndpoint.Testing;
 using Owin.HealthEndpoint.Testing;
 
 namespace Owin.HealthEndpoint.Hosting.Tests;

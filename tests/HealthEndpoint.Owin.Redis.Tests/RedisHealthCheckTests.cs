@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
-using HealthEndpoint.Testing;
 using Owin.HealthEndpoint.Redis;
 using Owin.HealthEndpoint.Testing;
 using StackExchange.Redis;

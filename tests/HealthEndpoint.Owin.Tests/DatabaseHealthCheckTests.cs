@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-using HealthEndpoint.Testing;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Owin.HealthEndpoint.Testing;

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using HealthEndpoint.Testing;
 using Microsoft.Extensions.Logging;
 using Owin.HealthEndpoint.Testing;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Threading.Tasks;
 
-namespace HealthEndpoint.Testing.Tests;
+namespace Owin.HealthEndpoint.Testing.Tests;
 
 /// <summary>Awaits an operation and hands back what it threw, without blocking a thread.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace HealthEndpoint.Testing.Tests;
+namespace Owin.HealthEndpoint.Testing.Tests;
 
 public sealed class FreeTcpPortTests
 {

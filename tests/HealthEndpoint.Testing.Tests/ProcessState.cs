@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace HealthEndpoint.Testing.Tests;
+namespace Owin.HealthEndpoint.Testing.Tests;
 
 /// <summary>Reads a process's run state from /proc, independently of the fixtures' own code.</summary>
 internal static class ProcessState

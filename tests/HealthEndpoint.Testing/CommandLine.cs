@@ -6,7 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace HealthEndpoint.Testing;
+namespace Owin.HealthEndpoint.Testing;
 
 /// <summary>The exit code and the interleaved stdout/stderr of a finished command.</summary>
 internal sealed record CommandResult(string CommandText, int ExitCode, string Output)

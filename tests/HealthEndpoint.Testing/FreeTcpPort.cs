@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace HealthEndpoint.Testing;
+namespace Owin.HealthEndpoint.Testing;
 
 /// <summary>Hands out loopback TCP ports that were free a moment ago.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace HealthEndpoint.Testing;
+namespace Owin.HealthEndpoint.Testing;
 
 /// <summary>One client connection as <c>pg_stat_activity</c> reports it.</summary>
 /// <param name="Pid">The backend process id.</param>

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 
-namespace HealthEndpoint.Testing;
+namespace Owin.HealthEndpoint.Testing;
 
 /// <summary>Reads parent/child relations and run states from <c>/proc</c> (Linux).</summary>
 internal static class ProcessTree

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace HealthEndpoint.Testing;
+namespace Owin.HealthEndpoint.Testing;
 
 /// <summary>How many connections a <see cref="TcpRelay"/> accepted since its counts were last reset.</summary>
 /// <param name="Accepted">Connections accepted since the reset.</param>

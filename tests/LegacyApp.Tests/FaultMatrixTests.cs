@@ -7,8 +7,8 @@ using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using HealthEndpoint.Testing;
 using Npgsql;
+using Owin.HealthEndpoint.Testing;
 
 namespace LegacyApp.Tests;
 

@@ -3,10 +3,10 @@ using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
-using HealthEndpoint.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Owin.HealthEndpoint.Hosting;
+using Owin.HealthEndpoint.Testing;
 
 namespace LegacyApp.Tests;
 

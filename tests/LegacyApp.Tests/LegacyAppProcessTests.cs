@@ -7,7 +7,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text;
 using System.Threading.Tasks;
-using HealthEndpoint.Testing;
+using Owin.HealthEndpoint.Testing;
 
 namespace LegacyApp.Tests;
 

@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
-using HealthEndpoint.Testing;
 using Npgsql;
+using Owin.HealthEndpoint.Testing;
 
 namespace LegacyApp.Tests;
 

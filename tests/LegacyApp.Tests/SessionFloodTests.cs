@@ -5,8 +5,8 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
-using HealthEndpoint.Testing;
 using LegacyApp.Sessions;
+using Owin.HealthEndpoint.Testing;
 
 namespace LegacyApp.Tests;
 
