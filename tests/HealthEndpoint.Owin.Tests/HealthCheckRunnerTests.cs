@@ -60,25 +60,21 @@ public sealed class HealthCheckRunnerTests
     [Test]
     public async Task Runner_HundredConcurrentStatusRequests_StartExactlyOneOperation()
     {
-        var started = 0;
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var options = Options(database: _ =>
-        {
-            Interlocked.Increment(ref started);
-            return gate.Task;
-        });
+        var check = new CountingCheck(() => gate.Task);
+        var options = Options(database: check.Invoke);
         options.CheckTimeout = TimeSpan.FromSeconds(30);
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
 
         var environments = Enumerable.Range(0, 100).Select(_ => OwinEnvironment.Create("GET", "/healthz/status")).ToArray();
         var requests = environments.Select(environment => Task.Run(() => middleware.Invoke(environment))).ToArray();
-        await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref started) > 0), TimeSpan.FromSeconds(10), "the check has started");
-        var startedWhileWaiting = Volatile.Read(ref started);
+        await Poll.UntilAsync(() => Task.FromResult(check.Started > 0), TimeSpan.FromSeconds(10), "the check has started");
+        var startedWhileWaiting = check.Started;
         gate.SetResult();
         await Task.WhenAll(requests);
 
         Assert.That(startedWhileWaiting, Is.EqualTo(1));
-        Assert.That(started, Is.EqualTo(1));
+        Assert.That(check.Started, Is.EqualTo(1));
         Assert.That(environments.Select(environment => environment.StatusCode()), Is.All.EqualTo(200));
         Assert.That(environments.Select(environment => environment.ResponseBodyText()).Distinct(), Has.Exactly(1).Items);
     }
@@ -86,40 +82,32 @@ public sealed class HealthCheckRunnerTests
     [Test]
     public async Task Runner_AbandonedOperationStillRunning_StartsNoSecondOne()
     {
-        var started = 0;
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var options = Options(database: _ =>
-        {
-            Interlocked.Increment(ref started);
-            return gate.Task;
-        });
+        var check = new CountingCheck(() => gate.Task);
+        var options = Options(database: check.Invoke);
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
 
         var first = await StatusAsync(middleware);
         var second = await StatusAsync(middleware);
         var third = await StatusAsync(middleware);
-        var startedWhileHung = started;
+        var startedWhileHung = check.Started;
 
         gate.SetResult();
         var afterRecovery = await StatusAsync(middleware);
-        var startedBeforeNextRun = started;
+        var startedBeforeNextRun = check.Started;
         await StatusAsync(middleware);
 
         Assert.That(new[] { first, second, third }, Is.All.EqualTo(503), "every run while the operation hangs reports fail");
         Assert.That(startedWhileHung, Is.EqualTo(1), "no second operation while the first is still running");
         Assert.That(afterRecovery, Is.EqualTo(200), "the next run after the dependency answers reports ok");
-        Assert.That(started, Is.EqualTo(startedBeforeNextRun + 1), "control: a new operation does start once the old one has ended");
+        Assert.That(check.Started, Is.EqualTo(startedBeforeNextRun + 1), "control: a new operation does start once the old one has ended");
     }
 
     [Test]
     public async Task Runner_CacheDurationPositive_ReusesFinishedRun()
     {
-        var started = 0;
-        var options = Options(database: _ =>
-        {
-            Interlocked.Increment(ref started);
-            return Task.CompletedTask;
-        });
+        var check = new CountingCheck(() => Task.CompletedTask);
+        var options = Options(database: check.Invoke);
         options.StatusCacheDuration = TimeSpan.FromHours(1);
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
 
@@ -127,20 +115,16 @@ public sealed class HealthCheckRunnerTests
         await StatusAsync(middleware);
         await StatusAsync(middleware);
 
-        Assert.That(started, Is.EqualTo(1));
+        Assert.That(check.Started, Is.EqualTo(1));
     }
 
     [Test]
     public async Task Runner_FailedRun_IsReusedForAQuarterOfTheCacheDuration()
     {
         // Arrange: the same check fails or succeeds; a run is repeated only once its reuse has expired.
-        var started = 0;
         var failing = true;
-        var options = Options(database: _ =>
-        {
-            Interlocked.Increment(ref started);
-            return Volatile.Read(ref failing) ? Task.FromException(new InvalidOperationException("down")) : Task.CompletedTask;
-        });
+        var check = new CountingCheck(() => Volatile.Read(ref failing) ? Task.FromException(new InvalidOperationException("down")) : Task.CompletedTask);
+        var options = Options(database: check.Invoke);
         options.StatusCacheDuration = TimeSpan.FromSeconds(4);
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
 
@@ -150,7 +134,7 @@ public sealed class HealthCheckRunnerTests
         var clock = Stopwatch.StartNew();
         await Poll.UntilAsync(async () => await StatusAsync(middleware) == 200, TimeSpan.FromSeconds(3.5), "a new run after the failed one");
         var rerunAfter = clock.Elapsed;
-        var startedAfterOk = started;
+        var startedAfterOk = check.Started;
         clock.Restart();
         while (clock.Elapsed < TimeSpan.FromSeconds(1.5))
         {
@@ -160,25 +144,21 @@ public sealed class HealthCheckRunnerTests
         // Assert
         Assert.That(rerunAfter, Is.LessThan(TimeSpan.FromSeconds(2)), "the failure was not kept for the full 4 s");
         Assert.That(rerunAfter, Is.GreaterThan(TimeSpan.FromSeconds(0.5)), "control: the failure was reused for a while");
-        Assert.That(started, Is.EqualTo(startedAfterOk), "an ok run is reused for the full duration");
+        Assert.That(check.Started, Is.EqualTo(startedAfterOk), "an ok run is reused for the full duration");
     }
 
     [Test]
     public async Task Runner_CacheDurationZero_RunsAgainAfterEachFinishedRun()
     {
-        var started = 0;
-        var options = Options(database: _ =>
-        {
-            Interlocked.Increment(ref started);
-            return Task.CompletedTask;
-        });
+        var check = new CountingCheck(() => Task.CompletedTask);
+        var options = Options(database: check.Invoke);
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
 
         await StatusAsync(middleware);
         await StatusAsync(middleware);
         await StatusAsync(middleware);
 
-        Assert.That(started, Is.EqualTo(3));
+        Assert.That(check.Started, Is.EqualTo(3));
     }
 
     [Test]
@@ -282,5 +262,19 @@ public sealed class HealthCheckRunnerTests
         var environment = OwinEnvironment.Create("GET", "/healthz/status");
         await middleware.Invoke(environment);
         return environment.StatusCode();
+    }
+
+    /// <summary>A check that counts how often it was started and answers with the given task.</summary>
+    private sealed class CountingCheck(Func<Task> outcome)
+    {
+        private int _started;
+
+        public int Started => Volatile.Read(ref _started);
+
+        public Task Invoke(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _started);
+            return outcome();
+        }
     }
 }
