@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+
+namespace Owin.HealthEndpoint.Benchmarks;
+
+using AppFunc = Func<IDictionary<string, object>, Task>;
+
+/// <summary>
+/// <see cref="HealthEndpointMiddleware.Invoke"/> called directly with prepared OWIN environments, one per
+/// scenario, each built once and reused for every operation.
+/// </summary>
+/// <remarks>
+/// A health response mutates its environment (status code, four response headers); every such benchmark first
+/// undoes that with <see cref="ResetResponse"/>, which allocates nothing and is measured on its own as
+/// <see cref="Reset"/>. The pass-through pair mutates nothing and so resets nothing.
+/// </remarks>
+[MemoryDiagnoser]
+public class MiddlewareBenchmarks
+{
+    private const string PingPath = "/healthz/ping";
+    private const string StatusPath = "/healthz/status";
+
+    // Not the length of either health path or one more, like almost every application path: this is the
+    // pass-through path the app's own traffic takes.
+    private const string AppPath = "/Ticket/Display.html";
+
+    private const string StatusCodeKey = "owin.ResponseStatusCode";
+    private const string ResponseHeadersKey = "owin.ResponseHeaders";
+
+    private static readonly AppFunc NoOpApp = static _ => Task.CompletedTask;
+
+    private readonly AppFunc _app = NoOpApp;
+    private HealthEndpointMiddleware _middleware = null!;
+    private Dictionary<string, object> _passThrough = null!;
+    private Dictionary<string, object> _pingGet = null!;
+    private Dictionary<string, object> _pingHead = null!;
+    private Dictionary<string, object> _pingPost = null!;
+    private Dictionary<string, object> _statusGet = null!;
+
+    /// <summary>Builds the middleware and the environments, and caches one status run for the hour.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        var options = new HealthEndpointOptions
+        {
+            PingPath = PingPath,
+            StatusPath = StatusPath,
+            StatusCacheDuration = TimeSpan.FromHours(1),
+        };
+        options.Checks.Add(new HealthCheckRegistration("noop", static _ => Task.CompletedTask));
+        _middleware = new HealthEndpointMiddleware(_app, options);
+
+        _passThrough = Environment("GET", AppPath);
+        _pingGet = Environment("GET", PingPath);
+        _pingHead = Environment("HEAD", PingPath);
+        _pingPost = Environment("POST", PingPath);
+        _statusGet = Environment("GET", StatusPath);
+
+        // The first status request runs the check; the benchmark measures the requests that reuse that run.
+        _middleware.Invoke(_statusGet).GetAwaiter().GetResult();
+        ResetResponse(_statusGet);
+        if (!_middleware.Invoke(_statusGet).IsCompleted)
+        {
+            throw new InvalidOperationException("The status run was not cached: Status_Cached would measure a run.");
+        }
+
+        ExpectStatus(_statusGet, 200);
+        ExpectAnswer(_pingGet, 200);
+        ExpectAnswer(_pingHead, 200);
+        ExpectAnswer(_pingPost, 405);
+        _middleware.Invoke(_passThrough).GetAwaiter().GetResult();
+        if (_passThrough.ContainsKey(StatusCodeKey))
+        {
+            throw new InvalidOperationException($"'{AppPath}' was answered by the middleware, not passed through.");
+        }
+    }
+
+    /// <summary>The no-op app called directly: the floor the pass-through path is compared with.</summary>
+    [Benchmark(Baseline = true)]
+    public Task PassThrough_Direct() => _app(_passThrough);
+
+    /// <summary>A non-health path through the middleware to the same no-op app.</summary>
+    [Benchmark]
+    public Task PassThrough_Wrapped() => _middleware.Invoke(_passThrough);
+
+    /// <summary>GET on the ping path: status, four headers, the pre-encoded body.</summary>
+    [Benchmark]
+    public Task Ping_Get()
+    {
+        ResetResponse(_pingGet);
+        return _middleware.Invoke(_pingGet);
+    }
+
+    /// <summary>HEAD on the ping path: as GET, without the body write.</summary>
+    [Benchmark]
+    public Task Ping_Head()
+    {
+        ResetResponse(_pingHead);
+        return _middleware.Invoke(_pingHead);
+    }
+
+    /// <summary>GET on the status path while the last run is cached.</summary>
+    [Benchmark]
+    public Task Status_Cached()
+    {
+        ResetResponse(_statusGet);
+        return _middleware.Invoke(_statusGet);
+    }
+
+    /// <summary>POST on the ping path: 405 with Allow.</summary>
+    [Benchmark]
+    public Task MethodNotAllowed()
+    {
+        ResetResponse(_pingPost);
+        return _middleware.Invoke(_pingPost);
+    }
+
+    /// <summary>The reset the health benchmarks include, alone, so that its cost can be subtracted.</summary>
+    /// <remarks>
+    /// Here the headers are already empty, so <c>Clear</c> returns early; after a real response it also zeroes
+    /// four entries, a few nanoseconds more. Subtracting this therefore leaves a slight overestimate.
+    /// </remarks>
+    [Benchmark]
+    public Task Reset()
+    {
+        ResetResponse(_pingGet);
+        return Task.CompletedTask;
+    }
+
+    private static void ResetResponse(Dictionary<string, object> environment)
+    {
+        ((Dictionary<string, string[]>)environment[ResponseHeadersKey]).Clear();
+        environment.Remove(StatusCodeKey);
+    }
+
+    // Shaped like the environment of this repository's HttpListener host (OwinCall): an ordinal dictionary of
+    // about the same keys, case-insensitive response headers, and a body stream whose writes complete at once.
+    private static Dictionary<string, object> Environment(string method, string path) => new(32, StringComparer.Ordinal)
+    {
+        ["owin.Version"] = "1.0",
+        ["owin.CallCancelled"] = CancellationToken.None,
+        ["owin.RequestMethod"] = method,
+        ["owin.RequestScheme"] = "http",
+        ["owin.RequestPathBase"] = string.Empty,
+        ["owin.RequestPath"] = path,
+        ["owin.RequestQueryString"] = string.Empty,
+        ["owin.RequestProtocol"] = "HTTP/1.1",
+        ["owin.RequestHeaders"] = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase) { ["Host"] = ["127.0.0.1"] },
+        ["owin.RequestBody"] = Stream.Null,
+        [ResponseHeadersKey] = new Dictionary<string, string[]>(8, StringComparer.OrdinalIgnoreCase),
+        ["owin.ResponseBody"] = Stream.Null,
+        ["server.RemoteIpAddress"] = "127.0.0.1",
+        ["server.RemotePort"] = "50000",
+        ["server.LocalIpAddress"] = "127.0.0.1",
+        ["server.LocalPort"] = "8080",
+        ["server.IsLocal"] = true,
+    };
+
+    private void ExpectAnswer(Dictionary<string, object> environment, int statusCode)
+    {
+        ResetResponse(environment);
+        _middleware.Invoke(environment).GetAwaiter().GetResult();
+        ExpectStatus(environment, statusCode);
+        ResetResponse(environment);
+    }
+
+    private static void ExpectStatus(Dictionary<string, object> environment, int statusCode)
+    {
+        var actual = environment.TryGetValue(StatusCodeKey, out var value) ? value : null;
+        if (actual is not int code || code != statusCode)
+        {
+            throw new InvalidOperationException(
+                $"{environment["owin.RequestMethod"]} {environment["owin.RequestPath"]}: expected {statusCode}, got {actual ?? "no status"}.");
+        }
+    }
+}
