@@ -1,7 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+
 namespace Owin.HealthEndpoint.LoadBench;
 
-/// <summary>Placeholder; the load bench follows.</summary>
+/// <summary>
+/// The load benchmark of issue 4: six A/B pairs over real HTTP with wrk, written as a markdown table.
+/// </summary>
+/// <remarks>
+/// Run from the repository root:
+/// <c>dotnet run -c Release --project benchmarks/HealthEndpoint.Owin.LoadBench -- --output artifacts/bench/load.md</c>.
+/// Exit codes: 0 every scenario ran (whether or not its targets were met: this measures, it does not assert),
+/// 1 a scenario failed or the run was cancelled (the report still shows what was measured), 2 bad arguments,
+/// 3 wrk missing.
+/// </remarks>
 internal static class Program
 {
-    private static int Main() => 0;
+    private static async Task<int> Main(string[] args)
+    {
+        BenchSettings settings;
+        try
+        {
+            settings = BenchSettings.Parse(args);
+            Wrk.Locate();
+        }
+        catch (ArgumentException exception)
+        {
+            await Console.Error.WriteLineAsync(exception.Message);
+            return 2;
+        }
+        catch (InvalidOperationException exception)
+        {
+            await Console.Error.WriteLineAsync(exception.Message);
+            return 3;
+        }
+
+        // Ctrl+C and SIGTERM cancel the run instead of killing the process, so that every finally block stops
+        // its servers, thaws PostgreSQL and kills the child processes it started.
+        using var cancellation = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, cancellation));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, cancellation));
+        var token = cancellation.Token;
+
+        var elapsed = Stopwatch.StartNew();
+        var results = new List<ScenarioResult>();
+        var notes = new List<string>();
+        var wrkVersion = "wrk";
+        try
+        {
+            wrkVersion = await Wrk.VersionAsync(token);
+            results.Add(await RunScenarioAsync("1. Ping: middleware vs bare host", () => HostScenarios.PingVersusBareHostAsync(settings, token)));
+            results.Add(await RunScenarioAsync("2. Pass-through", () => HostScenarios.PassThroughAsync(settings, token)));
+            await RunDependencyScenariosAsync(settings, results, notes, token);
+            results.Add(await RunScenarioAsync("6. Embedded host vs Kestrel peer", () => HostScenarios.HostVersusKestrelAsync(settings, token)));
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Cancelled: the report shows what was measured before.");
+        }
+
+        notes.Add(string.Create(CultureInfo.InvariantCulture, $"Total run time: {elapsed.Elapsed.TotalMinutes:0.0} min."));
+        var ordered = results.OrderBy(result => result.Pair?.Title ?? result.Figures[0].Name, StringComparer.Ordinal).ToList();
+        var markdown = Report.Build(settings, wrkVersion, notes, ordered);
+        Report.Write(settings.OutputPath, markdown);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Console.WriteLine($"Report written to {settings.OutputPath}");
+        return token.IsCancellationRequested || results.Any(result => result.Pair is null) ? 1 : 0;
+    }
+
+    // Pairs 3, 4 and 5 run while the PostgreSQL and Redis servers are up; pair 4 needs neither, but sits in the
+    // issue's order, and idle servers cost it nothing.
+    private static async Task RunDependencyScenariosAsync(
+        BenchSettings settings, List<ScenarioResult> results, List<string> notes, CancellationToken token)
+    {
+        DependencyScenarios dependencies;
+        try
+        {
+            Console.WriteLine("== Starting PostgreSQL and Redis, calibrating the database meter");
+            dependencies = await DependencyScenarios.StartAsync(token);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            results.Add(ScenarioResult.Failed("3. Status, live PostgreSQL + Redis", exception));
+            results.Add(ScenarioResult.Failed("5. Ping and status while PostgreSQL is frozen", exception));
+            results.Add(await RunScenarioAsync("4. Ping while the app is saturated", () => HostScenarios.PingUnderSaturationAsync(settings, token)));
+            return;
+        }
+
+        await using (dependencies)
+        {
+            notes.Add("Database round trips: " + dependencies.MeterNote + "; counted from pg_stat_database (xact_commit, sessions) around each round, meter's own reads subtracted, autovacuum off.");
+            results.Add(await RunScenarioAsync("3. Status, live PostgreSQL + Redis", () => dependencies.StatusWithLiveDependenciesAsync(settings, token)));
+            results.Add(await RunScenarioAsync("4. Ping while the app is saturated", () => HostScenarios.PingUnderSaturationAsync(settings, token)));
+            results.Add(await RunScenarioAsync("5. Ping and status while PostgreSQL is frozen", () => dependencies.StatusWhileDatabaseFrozenAsync(settings, token)));
+        }
+    }
+
+    // One failing scenario (a server that would not start, a wrk that failed) must not cost the others.
+    private static async Task<ScenarioResult> RunScenarioAsync(string title, Func<Task<ScenarioResult>> scenario)
+    {
+        try
+        {
+            return await scenario();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"{title} failed: {exception}");
+            return ScenarioResult.Failed(title, exception);
+        }
+    }
+
+    private static void Cancel(PosixSignalContext context, CancellationTokenSource cancellation)
+    {
+        context.Cancel = true;
+        cancellation.Cancel();
+    }
 }
