@@ -20,6 +20,7 @@ internal static class MicroReport
     private const string Direct = nameof(MiddlewareBenchmarks.PassThrough_Direct);
     private const string Wrapped = nameof(MiddlewareBenchmarks.PassThrough_Wrapped);
     private const string Reset = nameof(MiddlewareBenchmarks.Reset);
+    private const string PathLookup = nameof(MiddlewareBenchmarks.PathLookup_Reference);
 
     // Issue 4, "Targets". The 128 B for ping are the four one-element string[] header values (32 B each on x64)
     // that the OWIN contract requires to be new per response.
@@ -27,6 +28,7 @@ internal static class MicroReport
     [
         new(Direct, null, null, "baseline"),
         new(Wrapped, null, 0, "0 B; ≤ 2 ns over direct (delta row)"),
+        new(PathLookup, null, null, "reference: one environment read"),
         new(nameof(MiddlewareBenchmarks.Ping_Get), 150, 128, "≤ 150 ns, ≤ 128 B"),
         new(nameof(MiddlewareBenchmarks.Ping_Head), 150, 128, "≤ 150 ns, ≤ 128 B"),
         new(nameof(MiddlewareBenchmarks.Status_Cached), 1000, 512, "≤ 1 µs, ≤ 512 B"),
@@ -36,7 +38,7 @@ internal static class MicroReport
 
     private const double MaxPassThroughDeltaNanoseconds = 2;
 
-    public static string Render(Summary summary)
+    public static string Render(Summary summary, string machineLoad)
     {
         var measured = summary.Reports
             .Where(report => report.BenchmarkCase.Descriptor.Type == typeof(MiddlewareBenchmarks))
@@ -46,25 +48,25 @@ internal static class MicroReport
         var text = new StringBuilder();
         text.AppendLine("### Micro benchmarks (BenchmarkDotNet, middleware invoked directly)");
         text.AppendLine();
-        text.AppendLine(Invariant($"Job `{MicroBenchmarkConfig.JobId}`: {MicroBenchmarkConfig.LaunchCount} launch, {MicroBenchmarkConfig.WarmupCount} warm-up and {MicroBenchmarkConfig.IterationCount} measured iterations of {MicroBenchmarkConfig.IterationMilliseconds} ms; ± is the 99.9% confidence interval. Times are judged on the mean, which includes the response reset; \"net of reset\" subtracts the `Reset` row."));
+        text.AppendLine(Invariant($"Job `{MicroBenchmarkConfig.JobId}`: {MicroBenchmarkConfig.LaunchCount} launch, {MicroBenchmarkConfig.WarmupCount} warm-up and {MicroBenchmarkConfig.IterationCount} measured iterations of {MicroBenchmarkConfig.IterationMilliseconds} ms; ± is the 99.9% confidence interval. Times are judged on the mean, which includes the response reset; \"net of reset\" subtracts the `Reset` row; \"CI spans target\" marks a verdict the noise could flip. Load average (1 min) before and after the run: {machineLoad}."));
         text.AppendLine();
-        text.AppendLine("| Benchmark | Mean (ns) | ± (ns) | Net of reset (ns) | Allocated (B) | Target | Time | Allocation |");
-        text.AppendLine("|---|---:|---:|---:|---:|---|---|---|");
+        text.AppendLine("| Benchmark | Mean (ns) | ± (ns) | Median (ns) | Net of reset (ns) | Allocated (B) | Target | Time | Allocation |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---|---|---|");
         foreach (var target in Targets)
         {
             if (!measured.TryGetValue(target.Benchmark, out var result))
             {
-                text.AppendLine(Invariant($"| {target.Benchmark} | not run | | | | {target.Description} | | |"));
+                text.AppendLine(Invariant($"| {target.Benchmark} | not run | | | | | {target.Description} | | |"));
                 continue;
             }
 
-            var net = result.Mean is { } mean && reset is { } resetMean && target.Benchmark is not (Direct or Wrapped or Reset)
+            var net = result.Mean is { } mean && reset is { } resetMean && target.Benchmark is not (Direct or Wrapped or PathLookup or Reset)
                 ? Nanoseconds(mean - resetMean)
                 : string.Empty;
-            var time = target.MaxNanoseconds is { } maxTime ? Verdict(result.Mean, maxTime) : "–";
-            var allocation = target.MaxBytes is { } maxBytes ? Verdict(result.Bytes, maxBytes) : "–";
+            var time = target.MaxNanoseconds is { } maxTime ? Verdict(result.Mean, result.Error, maxTime) : "–";
+            var allocation = target.MaxBytes is { } maxBytes ? Verdict(result.Bytes, null, maxBytes) : "–";
             text.AppendLine(Invariant(
-                $"| {target.Benchmark} | {Nanoseconds(result.Mean)} | {Nanoseconds(result.Error)} | {net} | {Bytes(result.Bytes)} | {target.Description} | {time} | {allocation} |"));
+                $"| {target.Benchmark} | {Nanoseconds(result.Mean)} | {Nanoseconds(result.Error)} | {Nanoseconds(result.Median)} | {net} | {Bytes(result.Bytes)} | {target.Description} | {time} | {allocation} |"));
         }
 
         text.AppendLine(PassThroughDeltaRow(measured));
@@ -83,14 +85,14 @@ internal static class MicroReport
         if (!measured.TryGetValue(Wrapped, out var wrapped) || !measured.TryGetValue(Direct, out var direct)
             || wrapped.Mean is not { } wrappedMean || direct.Mean is not { } directMean)
         {
-            return $"| {Name} | not run | | | | ≤ 2 ns | | |";
+            return $"| {Name} | not run | | | | | ≤ 2 ns | | |";
         }
 
         // The two intervals are independent, so their margins add in quadrature.
         var error = wrapped.Error is { } we && direct.Error is { } de ? Math.Sqrt((we * we) + (de * de)) : (double?)null;
         var delta = wrappedMean - directMean;
         return Invariant(
-            $"| {Name} | {Nanoseconds(delta)} | {Nanoseconds(error)} | | | ≤ 2 ns | {Verdict(delta, MaxPassThroughDeltaNanoseconds)} | – |");
+            $"| {Name} | {Nanoseconds(delta)} | {Nanoseconds(error)} | {Nanoseconds(wrapped.Median - direct.Median)} | | | ≤ 2 ns | {Verdict(delta, error, MaxPassThroughDeltaNanoseconds)} | – |");
     }
 
     private static Result Measure(BenchmarkReport report)
@@ -100,12 +102,22 @@ internal static class MicroReport
             report.Success && statistics is not null,
             statistics?.Mean,
             statistics?.ConfidenceInterval.Margin,
+            statistics?.Median,
             report.Success ? report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) : null);
     }
 
-    private static string Verdict(double? value, double limit) => value is { } actual
-        ? (actual <= limit ? "met" : "**not met**")
-        : "not measured";
+    private static string Verdict(double? value, double? margin, double limit)
+    {
+        if (value is not { } actual)
+        {
+            return "not measured";
+        }
+
+        var verdict = actual <= limit ? "met" : "**not met**";
+        return margin is { } error && actual - error <= limit && limit <= actual + error
+            ? verdict + " (CI spans target)"
+            : verdict;
+    }
 
     private static string Nanoseconds(double? value) => value is { } actual ? actual.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
 
@@ -115,5 +127,5 @@ internal static class MicroReport
 
     private sealed record Target(string Benchmark, double? MaxNanoseconds, long? MaxBytes, string Description);
 
-    private sealed record Result(bool Success, double? Mean, double? Error, long? Bytes);
+    private sealed record Result(bool Success, double? Mean, double? Error, double? Median, long? Bytes);
 }
