@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 
 namespace Owin.HealthEndpoint.LoadBench;
@@ -12,10 +13,11 @@ namespace Owin.HealthEndpoint.LoadBench;
 internal sealed class BenchSettings
 {
     public const string Usage =
-        "Usage: HealthEndpoint.Owin.LoadBench [--duration <seconds>] [--warmup <seconds>] [--rounds <n>] [--output <file.md>]\n" +
+        "Usage: HealthEndpoint.Owin.LoadBench [--duration <seconds>] [--warmup <seconds>] [--rounds <n>] [--pairs <list>] [--output <file.md>]\n" +
         "  --duration  length of each measured wrk run, whole seconds (default 6)\n" +
         "  --warmup    unreported warm-up run of each side before its pair, whole seconds, 0 = none (default 2)\n" +
         "  --rounds    A B rounds per pair, at least 2 (default 3)\n" +
+        "  --pairs     comma-separated pair numbers to run, e.g. 1,3 (default: all six)\n" +
         "  --output    markdown report, also printed to stdout (default artifacts/bench/load.md)";
 
     public int DurationSeconds { get; private set; } = 6;
@@ -25,6 +27,9 @@ internal sealed class BenchSettings
     public int Rounds { get; private set; } = 3;
 
     public string OutputPath { get; private set; } = "artifacts/bench/load.md";
+
+    /// <summary>The pair numbers (1-6) to run; all by default.</summary>
+    public IReadOnlySet<int> Pairs { get; private set; } = new HashSet<int> { 1, 2, 3, 4, 5, 6 };
 
     /// <summary>The arguments as given, for the report's reproduce line.</summary>
     public string CommandLine { get; private set; } = string.Empty;
@@ -59,6 +64,9 @@ internal sealed class BenchSettings
                 case "--rounds":
                     settings.Rounds = ParseWhole(name, value, minimum: 2, maximum: 10);
                     break;
+                case "--pairs":
+                    settings.Pairs = ParsePairs(value);
+                    break;
                 case "--output":
                     settings.OutputPath = value;
                     break;
@@ -68,6 +76,17 @@ internal sealed class BenchSettings
         }
 
         return settings;
+    }
+
+    private static HashSet<int> ParsePairs(string value)
+    {
+        var pairs = new HashSet<int>();
+        foreach (var item in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            pairs.Add(ParseWhole("--pairs", item, minimum: 1, maximum: 6));
+        }
+
+        return pairs.Count > 0 ? pairs : throw new ArgumentException("--pairs needs at least one pair number from 1 to 6.");
     }
 
     private static int ParseWhole(string name, string value, int minimum, int maximum)

@@ -128,8 +128,8 @@ internal sealed class DependencyScenarios : IAsyncDisposable
         }
     }
 
-    // Each status server gets its own pool (the application name is part of the pool key), so that the meter
-    // can close exactly that pool and count exactly its backends.
+    // Each status server gets its own pool, named loadbench-* (the application name is part of the pool key), so
+    // that the meter can tell the bench's backends from its own and from the fixture's.
     private string PoolFor(string applicationName) =>
         new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
 
@@ -141,9 +141,9 @@ internal sealed class DependencyScenarios : IAsyncDisposable
             return await HostScenarios.MeasureAsync(name, index, run, BenchServer.ProcessId, token);
         }
 
-        var before = await _meter.SettleAsync(server.Pool, cancellationToken);
+        var before = await _meter.SettleAsync(cancellationToken);
         var round = await HostScenarios.MeasureAsync(name, index, run, BenchServer.ProcessId, token);
-        var after = await _meter.SettleAsync(server.Pool, cancellationToken);
+        var after = await _meter.SettleAsync(cancellationToken);
         var trips = _meter.CheckRoundTrips(before, after);
         return round with
         {
@@ -228,14 +228,11 @@ internal sealed class DependencyScenarios : IAsyncDisposable
         private readonly BenchServer _server;
         private readonly RedisHealthCheck _redisCheck;
 
-        private StatusServer(BenchServer server, RedisHealthCheck redisCheck, string pool)
+        private StatusServer(BenchServer server, RedisHealthCheck redisCheck)
         {
             _server = server;
             _redisCheck = redisCheck;
-            Pool = pool;
         }
-
-        public string Pool { get; }
 
         public static async Task<StatusServer> StartAsync(DependencyScenarios scenarios, string applicationName, TimeSpan cacheDuration)
         {
@@ -249,7 +246,7 @@ internal sealed class DependencyScenarios : IAsyncDisposable
                     Redis = redisCheck.CheckAsync,
                     StatusCacheDuration = cacheDuration,
                 });
-                return new StatusServer(await BenchServer.StartAsync(app), redisCheck, pool);
+                return new StatusServer(await BenchServer.StartAsync(app), redisCheck);
             }
             catch
             {

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
@@ -19,8 +21,8 @@ internal readonly record struct DatabaseTotals(long Transactions, long Sessions)
 /// <para>
 /// PostgreSQL 15 publishes a backend's counters lazily: an idle backend that flushed less than a second ago
 /// keeps them pending, and in a trial here 100 pooled checks stayed invisible for more than 12 s. A backend
-/// flushes when it exits, so <see cref="SettleAsync"/> clears the pool of the server being measured and polls
-/// until its backends are gone and the totals have stopped moving.
+/// flushes when it exits, so <see cref="SettleAsync"/> clears this process's pools and polls until their
+/// backends are gone and the totals have stopped moving.
 /// </para>
 /// <para>
 /// Every meter read opens a fresh, unpooled connection, which itself adds a fixed number of transactions
@@ -31,6 +33,7 @@ internal readonly record struct DatabaseTotals(long Transactions, long Sessions)
 /// </remarks>
 internal sealed class PostgresMeter
 {
+    private const string MeterApplicationName = "loadbench-meter";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(15);
     private readonly string _connectionString;
@@ -41,7 +44,7 @@ internal sealed class PostgresMeter
         _connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString)
         {
             Pooling = false,
-            ApplicationName = "loadbench-meter",
+            ApplicationName = MeterApplicationName,
             Timeout = 5,
             CommandTimeout = 5,
         }.ConnectionString;
@@ -85,13 +88,13 @@ internal sealed class PostgresMeter
         DatabaseTotals beforeOpen = default, afterOpen = default;
         for (var session = 1; session <= 2; session++)
         {
-            beforeOpen = await SettleAsync(calibrationConnectionString, cancellationToken);
+            beforeOpen = await SettleAsync(cancellationToken);
             await using (var connection = new NpgsqlConnection(calibrationConnectionString))
             {
                 await connection.OpenAsync(cancellationToken);
             }
 
-            afterOpen = await SettleAsync(calibrationConnectionString, cancellationToken);
+            afterOpen = await SettleAsync(cancellationToken);
         }
 
         TransactionsPerSessionStart = afterOpen.Transactions - beforeOpen.Transactions;
@@ -104,39 +107,43 @@ internal sealed class PostgresMeter
         }
 
         // One session: its start-up, a first check that needs no reset, then Checks checks with one.
-        var afterChecks = await SettleAsync(calibrationConnectionString, cancellationToken);
+        var afterChecks = await SettleAsync(cancellationToken);
         var sessions = afterChecks.Sessions - afterOpen.Sessions;
         TransactionsPerCheck = (afterChecks.Transactions - afterOpen.Transactions - sessions * (TransactionsPerSessionStart + 1)) / (double)Checks;
     }
 
     /// <summary>
-    /// Closes the idle pooled connections of <paramref name="poolConnectionString"/> (their backends flush on exit),
-    /// waits until those backends are gone and the totals stop moving, and returns the totals.
+    /// Closes every idle pooled connection of this process (their backends flush their counters on exit), waits
+    /// until no backend of this bench is left and the totals have stopped moving, and returns the totals.
     /// </summary>
-    public async Task<DatabaseTotals> SettleAsync(string poolConnectionString, CancellationToken cancellationToken)
+    /// <remarks>
+    /// All pools, not only the measured server's: an idle backend of another status server would otherwise flush
+    /// its pending counters at some moment of its own choosing, inside the window being measured.
+    /// </remarks>
+    public async Task<DatabaseTotals> SettleAsync(CancellationToken cancellationToken)
     {
-        var applicationName = new NpgsqlConnectionStringBuilder(poolConnectionString).ApplicationName ?? string.Empty;
-        await using (var pooled = new NpgsqlConnection(poolConnectionString))
-        {
-            NpgsqlConnection.ClearPool(pooled);
-        }
-
         var elapsed = Stopwatch.StartNew();
-        (int Backends, DatabaseTotals Totals)? previous = null;
+        var history = new List<(int Backends, DatabaseTotals Totals)>();
         while (true)
         {
-            var current = await ReadAsync(applicationName, cancellationToken);
-            if (current.Backends == 0 && previous is { Backends: 0 } last && last.Totals == current.Totals)
+            // Again on every poll: a check still in flight when wrk stopped returns its connection after the
+            // clear, and Npgsql 10 then keeps it idle in the pool (seen here: one backend left for 15 s).
+            NpgsqlConnection.ClearAllPools();
+            var current = await ReadAsync(cancellationToken);
+            if (current.Backends == 0 && history.Count > 0 && history[^1] == current)
             {
                 return current.Totals;
             }
 
+            history.Add(current);
             if (elapsed.Elapsed > SettleTimeout)
             {
-                throw new TimeoutException($"The backends of '{applicationName}' did not exit, or pg_stat_database kept moving, for {SettleTimeout.TotalSeconds:0} s.");
+                var recent = string.Join("; ", history.TakeLast(3).Select(read => $"{read.Backends} backends, {read.Totals}"));
+                throw new TimeoutException(
+                    $"Bench backends did not exit, or pg_stat_database kept moving, for {SettleTimeout.TotalSeconds:0} s " +
+                    $"(last reads: {recent}; backends left: {await DescribeBackendsAsync(cancellationToken)}).");
             }
 
-            previous = current;
             await Task.Delay(PollInterval, cancellationToken);
         }
     }
@@ -153,30 +160,45 @@ internal sealed class PostgresMeter
         return sessions + (TransactionsPerCheck <= 0 ? resetChecks : resetChecks / TransactionsPerCheck);
     }
 
-    private async Task<(int Backends, DatabaseTotals Totals)> ReadAsync(string applicationName, CancellationToken cancellationToken)
+    private async Task<(int Backends, DatabaseTotals Totals)> ReadAsync(CancellationToken cancellationToken)
     {
         var earlierReads = _reads;
-        var (backends, raw) = await QueryAsync(applicationName, cancellationToken);
+        var (backends, raw) = await QueryAsync(cancellationToken);
         return (backends, new DatabaseTotals(raw.Transactions - earlierReads * TransactionsPerRead, raw.Sessions - earlierReads));
     }
 
-    private async Task<DatabaseTotals> ReadRawAsync(CancellationToken cancellationToken) =>
-        (await QueryAsync(string.Empty, cancellationToken)).Totals;
+    private async Task<DatabaseTotals> ReadRawAsync(CancellationToken cancellationToken) => (await QueryAsync(cancellationToken)).Totals;
 
-    private async Task<(int Backends, DatabaseTotals Totals)> QueryAsync(string applicationName, CancellationToken cancellationToken)
+    // Counts every client backend of this bench's pools (application names loadbench-*) except the meter's own.
+    private async Task<(int Backends, DatabaseTotals Totals)> QueryAsync(CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "SELECT (SELECT count(*)::int FROM pg_stat_activity WHERE application_name = @name AND backend_type = 'client backend'), " +
+            "SELECT (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend' " +
+            "AND application_name LIKE 'loadbench-%' AND application_name <> @meter), " +
             "xact_commit, sessions FROM pg_stat_database WHERE datname = current_database()",
             connection);
-        command.Parameters.AddWithValue("name", applicationName);
+        command.Parameters.AddWithValue("meter", MeterApplicationName);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var result = (reader.GetInt32(0), new DatabaseTotals(reader.GetInt64(1), reader.GetInt64(2)));
         _reads++;
         return result;
+    }
+
+    private async Task<string> DescribeBackendsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT string_agg(format('%s %s since %s: %s', application_name, state, state_change, query), ' | ') FROM pg_stat_activity " +
+            "WHERE backend_type = 'client backend' AND application_name LIKE 'loadbench-%' AND application_name <> @meter",
+            connection);
+        command.Parameters.AddWithValue("meter", MeterApplicationName);
+        var description = await command.ExecuteScalarAsync(cancellationToken) as string;
+        _reads++;
+        return description ?? "none";
     }
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)

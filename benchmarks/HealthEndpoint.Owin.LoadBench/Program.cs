@@ -54,10 +54,25 @@ internal static class Program
         try
         {
             wrkVersion = await Wrk.VersionAsync(token);
-            results.Add(await RunScenarioAsync("1. Ping: middleware vs bare host", () => HostScenarios.PingVersusBareHostAsync(settings, token)));
-            results.Add(await RunScenarioAsync("2. Pass-through", () => HostScenarios.PassThroughAsync(settings, token)));
-            await RunDependencyScenariosAsync(settings, results, notes, token);
-            results.Add(await RunScenarioAsync("6. Embedded host vs Kestrel peer", () => HostScenarios.HostVersusKestrelAsync(settings, token)));
+            if (settings.Pairs.Contains(1))
+            {
+                results.Add(await RunScenarioAsync("1. Ping: middleware vs bare host", () => HostScenarios.PingVersusBareHostAsync(settings, token)));
+            }
+
+            if (settings.Pairs.Contains(2))
+            {
+                results.Add(await RunScenarioAsync("2. Pass-through", () => HostScenarios.PassThroughAsync(settings, token)));
+            }
+
+            if (settings.Pairs.Overlaps([3, 4, 5]))
+            {
+                await RunDependencyScenariosAsync(settings, results, notes, token);
+            }
+
+            if (settings.Pairs.Contains(6))
+            {
+                results.Add(await RunScenarioAsync("6. Embedded host vs Kestrel peer", () => HostScenarios.HostVersusKestrelAsync(settings, token)));
+            }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -79,6 +94,16 @@ internal static class Program
     private static async Task RunDependencyScenariosAsync(
         BenchSettings settings, List<ScenarioResult> results, List<string> notes, CancellationToken token)
     {
+        const string StatusTitle = "3. Status, live PostgreSQL + Redis";
+        const string SaturationTitle = "4. Ping while the app is saturated";
+        const string FrozenTitle = "5. Ping and status while PostgreSQL is frozen";
+        var saturation = () => HostScenarios.PingUnderSaturationAsync(settings, token);
+        if (!settings.Pairs.Overlaps([3, 5]))
+        {
+            results.Add(await RunScenarioAsync(SaturationTitle, saturation));
+            return;
+        }
+
         DependencyScenarios dependencies;
         try
         {
@@ -87,18 +112,39 @@ internal static class Program
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            results.Add(ScenarioResult.Failed("3. Status, live PostgreSQL + Redis", exception));
-            results.Add(ScenarioResult.Failed("5. Ping and status while PostgreSQL is frozen", exception));
-            results.Add(await RunScenarioAsync("4. Ping while the app is saturated", () => HostScenarios.PingUnderSaturationAsync(settings, token)));
+            foreach (var (pair, title) in new[] { (3, StatusTitle), (5, FrozenTitle) })
+            {
+                if (settings.Pairs.Contains(pair))
+                {
+                    results.Add(ScenarioResult.Failed(title, exception));
+                }
+            }
+
+            if (settings.Pairs.Contains(4))
+            {
+                results.Add(await RunScenarioAsync(SaturationTitle, saturation));
+            }
+
             return;
         }
 
         await using (dependencies)
         {
             notes.Add("Database round trips: " + dependencies.MeterNote + "; counted from pg_stat_database (xact_commit, sessions) around each round, meter's own reads subtracted, autovacuum off.");
-            results.Add(await RunScenarioAsync("3. Status, live PostgreSQL + Redis", () => dependencies.StatusWithLiveDependenciesAsync(settings, token)));
-            results.Add(await RunScenarioAsync("4. Ping while the app is saturated", () => HostScenarios.PingUnderSaturationAsync(settings, token)));
-            results.Add(await RunScenarioAsync("5. Ping and status while PostgreSQL is frozen", () => dependencies.StatusWhileDatabaseFrozenAsync(settings, token)));
+            if (settings.Pairs.Contains(3))
+            {
+                results.Add(await RunScenarioAsync(StatusTitle, () => dependencies.StatusWithLiveDependenciesAsync(settings, token)));
+            }
+
+            if (settings.Pairs.Contains(4))
+            {
+                results.Add(await RunScenarioAsync(SaturationTitle, saturation));
+            }
+
+            if (settings.Pairs.Contains(5))
+            {
+                results.Add(await RunScenarioAsync(FrozenTitle, () => dependencies.StatusWhileDatabaseFrozenAsync(settings, token)));
+            }
         }
     }
 

@@ -86,12 +86,14 @@ internal static class Report
         Line();
         Line("## Pairs (medians)");
         Line();
-        Line("| Pair | A | A req/s | A p99 | B | B req/s | B p99 | A/B req/s |");
-        Line("|---|---|---|---|---|---|---|---|");
+        Line("| Pair | A | A req/s | A p99 | B | B req/s | B p99 | A/B req/s | A/B per round |");
+        Line("|---|---|---|---|---|---|---|---|---|");
         foreach (var pair in pairs)
         {
+            // The per-round ratios compare runs made seconds apart: they show how much of a gap is drift.
+            var perRound = string.Join(" / ", pair.RoundsA.Zip(pair.RoundsB, (a, b) => Format.Ratio(a.Wrk.RequestsPerSecond / b.Wrk.RequestsPerSecond)));
             Line($"| {pair.Title} | {pair.NameA} | {Format.Rate(pair.MedianRpsA)} | {Format.Latency(pair.MedianP99A)} | " +
-                $"{pair.NameB} | {Format.Rate(pair.MedianRpsB)} | {Format.Latency(pair.MedianP99B)} | {Format.Ratio(pair.Ratio)} |");
+                $"{pair.NameB} | {Format.Rate(pair.MedianRpsB)} | {Format.Latency(pair.MedianP99B)} | {Format.Ratio(pair.Ratio)} | {perRound} |");
         }
 
         Line();
