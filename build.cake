@@ -212,6 +212,7 @@ Task("EnsureWrk")
 Task("BenchLoad")
     .Description("Runs the wrk load benchmark, when its project exists; writes artifacts/bench/load.md.")
     .IsDependentOn("BenchMicro")
+    .IsDependentOn("EnsureServerBinaries") // status scenarios run live PostgreSQL and Redis
     .IsDependentOn("EnsureWrk")
     .Does(() =>
 {
