@@ -19,8 +19,11 @@ internal sealed class HealthCheckRunner
     private readonly long _failureCacheTicks;
     private readonly ILogger _logger;
     private readonly object _gate = new();
-    private Task<StatusReport>? _current;
-    private long _currentFinishedAt;
+
+    // The run in progress, or the last finished one. While it is fresh (Stopwatch time before _freshUntil) it is
+    // returned without taking the lock: status probes under load do not queue behind each other.
+    private volatile Task<StatusReport>? _current;
+    private long _freshUntil;
 
     public HealthCheckRunner(IReadOnlyList<CheckSlot> slots, TimeSpan timeout, TimeSpan cacheDuration, ILogger logger)
     {
@@ -31,7 +34,8 @@ internal sealed class HealthCheckRunner
         }
 
         _timeout = timeout;
-        _cacheTicks = (long)(cacheDuration.TotalSeconds * Stopwatch.Frequency);
+        // Clamped so that adding it to a timestamp cannot overflow, whatever duration was configured.
+        _cacheTicks = (long)Math.Min(cacheDuration.TotalSeconds * Stopwatch.Frequency, long.MaxValue / 4);
 
         // A failing run is reused for a quarter of the time only, so that a dependency that came back shows as ok
         // soon (StackExchange.Redis 1.2.6 alone needs up to a second to reconnect). The load stays bounded: at
@@ -44,12 +48,18 @@ internal sealed class HealthCheckRunner
     /// <remarks>The returned task never faults: a failure anywhere becomes a <c>fail</c> token.</remarks>
     public Task<StatusReport> GetReportAsync()
     {
+        var current = _current;
+        if (IsReusable(current))
+        {
+            return current!;
+        }
+
         lock (_gate)
         {
-            var current = _current;
-            if (current is not null && (!current.IsCompleted || IsFresh(current.Result)))
+            current = _current;
+            if (IsReusable(current))
             {
-                return current;
+                return current!;
             }
 
             // Waiters resume on the thread pool, never on the thread that finished the last check: that may be
@@ -61,8 +71,9 @@ internal sealed class HealthCheckRunner
         }
     }
 
-    private bool IsFresh(StatusReport report) =>
-        Stopwatch.GetTimestamp() - _currentFinishedAt < (report.Healthy ? _cacheTicks : _failureCacheTicks);
+    // A finished run's _freshUntil was written before the run completed, so seeing it completed means seeing that.
+    private bool IsReusable(Task<StatusReport>? run) =>
+        run is not null && (!run.IsCompleted || Stopwatch.GetTimestamp() < Volatile.Read(ref _freshUntil));
 
     private async Task CompleteRunAsync(TaskCompletionSource<StatusReport> completion)
     {
@@ -77,11 +88,7 @@ internal sealed class HealthCheckRunner
             report = FailEveryConfiguredCheck();
         }
 
-        lock (_gate)
-        {
-            _currentFinishedAt = Stopwatch.GetTimestamp();
-        }
-
+        Volatile.Write(ref _freshUntil, Stopwatch.GetTimestamp() + (report.Healthy ? _cacheTicks : _failureCacheTicks));
         completion.SetResult(report);
     }
 
