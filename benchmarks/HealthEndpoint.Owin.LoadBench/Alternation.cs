@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -27,11 +28,18 @@ internal sealed record Round(
 /// <param name="Name">Shown in the report.</param>
 /// <param name="RunAsync">Runs one round of the given length (seconds) and returns what it measured.</param>
 /// <param name="WarmsUp">False for a side whose warm-up would do harm or nothing (a frozen database).</param>
-internal sealed record Side(string Name, Func<int, int, CancellationToken, Task<Round>> RunAsync, bool WarmsUp = true);
+/// <param name="InProcess">
+/// True when the server runs in this process, so that its JIT activity can be watched during the warm-up.
+/// </param>
+internal sealed record Side(
+    string Name, Func<int, int, CancellationToken, Task<Round>> RunAsync, bool WarmsUp = true, bool InProcess = true);
 
 /// <summary>Every round of both sides of a pair, and their medians.</summary>
 internal sealed record PairResult(string Title, string NameA, string NameB, IReadOnlyList<Round> RoundsA, IReadOnlyList<Round> RoundsB)
 {
+    /// <summary>How long each side was warmed up, for the report.</summary>
+    public string WarmUp { get; init; } = string.Empty;
+
     public double MedianRpsA => Median(RoundsA.Select(round => round.Wrk.RequestsPerSecond));
 
     public double MedianRpsB => Median(RoundsB.Select(round => round.Wrk.RequestsPerSecond));
@@ -58,21 +66,18 @@ internal sealed record PairResult(string Title, string NameA, string NameB, IRea
     }
 }
 
-/// <summary>Runs two sides A B A B …, after a short warm-up of each, so that drift on a noisy VM hits both.</summary>
+/// <summary>Runs two sides A B A B …, after a warm-up of each, so that drift on a noisy VM hits both.</summary>
 internal static class Alternation
 {
+    // Methods compiled in a one-second warm-up chunk below which the JIT counts as quiet; background work (timers,
+    // pool pruning) compiles a few now and then.
+    private const long QuietJitMethods = 10;
+    private const int MaxWarmupSeconds = 15;
+
     public static async Task<PairResult> RunAsync(string title, Side a, Side b, BenchSettings settings, CancellationToken cancellationToken)
     {
         Console.WriteLine($"== {title}: {a.Name} vs {b.Name}");
-        if (settings.WarmupSeconds > 0)
-        {
-            // JIT, thread-pool growth and connection pools settle here; the results are thrown away.
-            foreach (var side in new[] { a, b }.Where(side => side.WarmsUp))
-            {
-                await side.RunAsync(settings.WarmupSeconds, 0, cancellationToken);
-            }
-        }
-
+        var warmUp = await WarmUpAsync(a, b, settings, cancellationToken);
         var roundsA = new List<Round>();
         var roundsB = new List<Round>();
         for (var index = 1; index <= settings.Rounds; index++)
@@ -81,7 +86,47 @@ internal static class Alternation
             roundsB.Add(Print(await b.RunAsync(settings.DurationSeconds, index, cancellationToken)));
         }
 
-        return new PairResult(title, a.Name, b.Name, roundsA, roundsB);
+        return new PairResult(title, a.Name, b.Name, roundsA, roundsB) { WarmUp = warmUp };
+    }
+
+    // A fixed warm-up is not enough for every path: with Npgsql and StackExchange.Redis in play, tiered compilation
+    // was still busy (15 ms of JIT-thread CPU per 1,000 status requests) 3 s into the load, and gone after 20 s.
+    // An in-process side therefore keeps warming up in one-second chunks until the JIT is quiet (at most 15 s);
+    // a child-process side, whose JIT cannot be watched from here, gets as long as its partner needed.
+    private static async Task<string> WarmUpAsync(Side a, Side b, BenchSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.WarmupSeconds == 0)
+        {
+            return "none";
+        }
+
+        var seconds = new Dictionary<Side, int>();
+        foreach (var side in new[] { a, b }.Where(side => side.WarmsUp && side.InProcess))
+        {
+            await side.RunAsync(settings.WarmupSeconds, 0, cancellationToken);
+            var total = settings.WarmupSeconds;
+            while (total < MaxWarmupSeconds)
+            {
+                var compiledBefore = JitInfo.GetCompiledMethodCount();
+                await side.RunAsync(1, 0, cancellationToken);
+                total++;
+                if (JitInfo.GetCompiledMethodCount() - compiledBefore < QuietJitMethods)
+                {
+                    break;
+                }
+            }
+
+            seconds[side] = total;
+        }
+
+        var partner = seconds.Count == 0 ? settings.WarmupSeconds : seconds.Values.Max();
+        foreach (var side in new[] { a, b }.Where(side => side.WarmsUp && !side.InProcess))
+        {
+            await side.RunAsync(partner, 0, cancellationToken);
+            seconds[side] = partner;
+        }
+
+        return string.Join(", ", new[] { a, b }.Select(side => $"{side.Name} {(seconds.TryGetValue(side, out var s) ? s + " s" : "none")}"));
     }
 
     private static Round Print(Round round)

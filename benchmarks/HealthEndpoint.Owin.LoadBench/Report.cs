@@ -63,7 +63,7 @@ internal static class Report
         Line(string.Create(
             CultureInfo.InvariantCulture,
             $"- Method: wrk on 127.0.0.1 (`-t2 -c32 --latency` unless a row says otherwise), sides alternated A B A B, {settings.Rounds} rounds of " +
-            $"{settings.DurationSeconds} s after a {settings.WarmupSeconds} s warm-up of each side; figures are medians over the rounds. " +
+            $"{settings.DurationSeconds} s after a warm-up of each side (at least {settings.WarmupSeconds} s, see below the pairs); figures are medians over the rounds. " +
             $"OwinServer variants run in this process (one server per variant, default options, workstation GC); " +
             $"the Kestrel peer is a child process (raw `app.Run`, same response headers and body, workstation GC)."));
         foreach (var note in methodNotes)
@@ -96,6 +96,9 @@ internal static class Report
                 $"{pair.NameB} | {Format.Rate(pair.MedianRpsB)} | {Format.Latency(pair.MedianP99B)} | {Format.Ratio(pair.Ratio)} | {perRound} |");
         }
 
+        Line();
+        Line("Warm-up per side (in-process servers until the JIT compiled fewer than 10 methods in a second, at most 15 s): " +
+            string.Join("; ", pairs.Select(pair => $"{pair.Title.Split(' ')[0]} {pair.WarmUp}")) + ".");
         Line();
         Line("## Rounds");
         Line();
