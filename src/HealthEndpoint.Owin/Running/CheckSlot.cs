@@ -16,6 +16,7 @@ namespace Owin.HealthEndpoint;
 internal sealed class CheckSlot
 {
     private readonly HealthCheck? _check;
+    private readonly DedicatedThreadScheduler _scheduler;
     private readonly object _gate = new();
     private Task? _operation;
 
@@ -23,6 +24,7 @@ internal sealed class CheckSlot
     {
         Name = name;
         _check = check;
+        _scheduler = new DedicatedThreadScheduler("HealthEndpoint check: " + name);
     }
 
     public string Name { get; }
@@ -49,14 +51,13 @@ internal sealed class CheckSlot
     {
         var check = _check ?? throw new InvalidOperationException($"No check is configured for '{Name}'.");
 
-        // A thread of its own: a check may block before its first await (DbConnection.OpenAsync's default
-        // implementation is synchronous), and a blocked thread-pool thread could delay the very timer
-        // continuation that enforces the deadline. A synchronous throw, or a null task, becomes a faulted task.
+        // Started on the slot's own thread (see DedicatedThreadScheduler); a synchronous throw, or a null task,
+        // becomes a faulted task like any other failure.
         var operation = Task.Factory.StartNew(
             () => check(cancellationToken),
             CancellationToken.None,
-            TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
-            TaskScheduler.Default).Unwrap();
+            TaskCreationOptions.DenyChildAttach,
+            _scheduler).Unwrap();
 
         // An abandoned operation may fault long after anyone waits for it; observe it so that it does not
         // surface as an unobserved task exception. Its details were already logged as a timeout.
