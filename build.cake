@@ -104,6 +104,7 @@ Task("Test")
     .Description("Runs every test assembly; the last output line is 'N passed, N failed' (summed over the trx files).")
     .IsDependentOn("EnsureServerBinaries")
     .IsDependentOn("Build")
+    .IsDependentOn("PackageTest")
     .Does(() =>
 {
     EnsureDirectoryExists(testResultsDirectory);
@@ -153,6 +154,54 @@ Task("Pack")
             NoRestore = true,
             OutputDirectory = packagesDirectory,
         });
+    }
+});
+
+Task("PackageTest")
+    .Description("Installs the packed HealthEndpoint.Owin into a fresh consumer project from artifacts/packages and runs it.")
+    .IsDependentOn("Pack")
+    .Does(() =>
+{
+    // Outside the repository, so that none of its Directory.Build.props or central versions apply.
+    var consumer = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "healthendpoint-consumer-" + Guid.NewGuid().ToString("N"));
+    CopyDirectory("./tests/PackageConsumer", consumer);
+    var packages = MakeAbsolute(packagesDirectory).FullPath;
+    System.IO.File.WriteAllText(System.IO.Path.Combine(consumer, "nuget.config"), $@"<?xml version=""1.0"" encoding=""utf-8""?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key=""local"" value=""{packages}"" />
+    <add key=""nuget.org"" value=""https://api.nuget.org/v3/index.json"" />
+  </packageSources>
+  <config><add key=""globalPackagesFolder"" value=""{consumer}/packages"" /></config>
+</configuration>");
+    try
+    {
+        var version = GetFiles($"{packages}/HealthEndpoint.Owin.*.nupkg")
+            .Select(file => file.GetFilenameWithoutExtension().ToString().Substring("HealthEndpoint.Owin.".Length))
+            .Single(name => char.IsDigit(name[0]));
+        var exitCode = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = $"run --project {consumer} -p:HealthEndpointVersion={version}",
+            RedirectStandardOutput = true,
+        }, out var redirected);
+        var lines = redirected.ToList();
+        Information(string.Join("\n", lines));
+        var expected = new[]
+        {
+            "/healthz/ping 200 [pong]",
+            "/healthz/status 200 [{\"checks\":{\"database\":\"ok\",\"redis\":\"skipped\"},\"status\":\"ok\"}]",
+            "/ 200 []",
+            "app calls: 1",
+        };
+        if (exitCode != 0 || !expected.All(line => lines.Contains(line)))
+        {
+            throw new CakeException($"The packed library did not behave in a fresh project (exit {exitCode}).");
+        }
+    }
+    finally
+    {
+        DeleteDirectory(consumer, new DeleteDirectorySettings { Recursive = true, Force = true });
     }
 });
 
