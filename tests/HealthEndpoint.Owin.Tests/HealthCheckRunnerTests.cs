@@ -162,6 +162,31 @@ public sealed class HealthCheckRunnerTests
     }
 
     [Test]
+    public async Task Runner_ChecksOfOneDependency_StartOnOneLongLivedThreadOfTheirOwn()
+    {
+        var threads = new List<int>();
+        var options = Options(database: _ =>
+        {
+            lock (threads)
+            {
+                threads.Add(Environment.CurrentManagedThreadId);
+            }
+
+            return Task.CompletedTask;
+        });
+        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await StatusAsync(middleware);
+        }
+
+        Assert.That(threads, Has.Count.EqualTo(5));
+        Assert.That(threads.Distinct(), Has.Exactly(1).Items, "no new thread per run");
+        Assert.That(threads[0], Is.Not.EqualTo(Environment.CurrentManagedThreadId), "not the requesting thread");
+    }
+
+    [Test]
     public async Task Runner_Checks_RunConcurrently()
     {
         // Each check finishes only once the other has started: run one after the other, both would time out.
