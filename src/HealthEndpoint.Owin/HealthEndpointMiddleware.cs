@@ -18,9 +18,8 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 public sealed class HealthEndpointMiddleware
 {
     private readonly AppFunc _next;
-    private readonly HealthPath _pingPath;
-    private readonly HealthPath _statusPath;
-    private readonly HealthCheckRunner _runner;
+    private readonly HealthRouter _router;
+    private readonly ProbeResponder _responder;
 
     /// <summary>Creates the middleware, validating and copying <paramref name="options"/>.</summary>
     /// <param name="next">The app to call for every request that is not a health request.</param>
@@ -35,9 +34,6 @@ public sealed class HealthEndpointMiddleware
         }
 
         OptionsValidator.Validate(options, nameof(HealthEndpointOptions) + ".");
-        _pingPath = new HealthPath(options.PingPath);
-        _statusPath = new HealthPath(options.StatusPath);
-
         var slots = new List<CheckSlot>
         {
             new(StatusJson.DatabaseCheckName, options.Database),
@@ -48,7 +44,9 @@ public sealed class HealthEndpointMiddleware
             slots.Add(new CheckSlot(registration.Name, registration.Check));
         }
 
-        _runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger);
+        _router = new HealthRouter(options, slots.ConvertAll(slot => slot.Name));
+        var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger);
+        _responder = new ProbeResponder(runner, options);
     }
 
     /// <summary>Answers a health request, or calls the wrapped app with the same environment.</summary>
@@ -60,49 +58,30 @@ public sealed class HealthEndpointMiddleware
         // under System.Web an early await would move the legacy app off its HttpContext.
         if (environment.TryGetValue(OwinKeys.RequestPath, out var value) && value is string path)
         {
-            if (_pingPath.Matches(path))
+            var route = _router.Match(path);
+            if (route.Kind != HealthRouteKind.None)
             {
-                return AnswerPing(environment);
-            }
-
-            if (_statusPath.Matches(path))
-            {
-                return AnswerStatus(environment);
+                return Answer(environment, route);
             }
         }
 
         return _next(environment);
     }
 
-    private static Task AnswerPing(IDictionary<string, object> environment) => RequestMethod(environment) switch
+    private Task Answer(IDictionary<string, object> environment, HealthRoute route)
     {
-        "GET" => HealthResponses.WritePingAsync(environment, includeBody: true),
-        "HEAD" => HealthResponses.WritePingAsync(environment, includeBody: false),
-        _ => HealthResponses.WriteMethodNotAllowedAsync(environment),
-    };
+        if (route.Kind == HealthRouteKind.UnknownCheck)
+        {
+            return HealthResponses.WriteNotFoundAsync(environment);
+        }
 
-    private Task AnswerStatus(IDictionary<string, object> environment)
-    {
-        var method = RequestMethod(environment);
+        // HTTP methods are case-sensitive (RFC 9110 section 9.1): "get" is not GET, and gets 405 like any other.
+        var method = environment.TryGetValue(OwinKeys.RequestMethod, out var value) ? value as string : null;
         if (method != "GET" && method != "HEAD")
         {
             return HealthResponses.WriteMethodNotAllowedAsync(environment);
         }
 
-        var includeBody = method == "GET";
-        var report = _runner.GetReportAsync();
-        return report.IsCompleted
-            ? HealthResponses.WriteStatusAsync(environment, report.Result, includeBody)
-            : AnswerStatusAsync(environment, report, includeBody);
+        return _responder.AnswerAsync(environment, route, includeBody: method == "GET");
     }
-
-    private static async Task AnswerStatusAsync(IDictionary<string, object> environment, Task<StatusReport> report, bool includeBody)
-    {
-        var finished = await report.ConfigureAwait(false);
-        await HealthResponses.WriteStatusAsync(environment, finished, includeBody).ConfigureAwait(false);
-    }
-
-    // HTTP methods are case-sensitive (RFC 9110 section 9.1): "get" is not GET, and gets 405 like any other.
-    private static string? RequestMethod(IDictionary<string, object> environment) =>
-        environment.TryGetValue(OwinKeys.RequestMethod, out var method) ? method as string : null;
 }

@@ -23,6 +23,35 @@ public sealed class HealthEndpointOptions
     /// <summary>The dependency-status path. Default <c>/healthz/status</c>. Matched like <see cref="PingPath"/>.</summary>
     public string StatusPath { get; set; } = "/healthz/status";
 
+    /// <summary>The Kubernetes-style liveness path, for example <c>/livez</c>; <see langword="null"/> (default) = off.</summary>
+    /// <remarks>Ping semantics: 200 <c>ok</c> while the process answers, no I/O.</remarks>
+    public string? LivePath { get; set; }
+
+    /// <summary>The Kubernetes-style readiness path, for example <c>/readyz</c>; <see langword="null"/> (default) = off.</summary>
+    /// <remarks>Status semantics (the same shared check run, 200 or 503), with a plain-text body: <c>ok</c> or a list.</remarks>
+    public string? ReadyPath { get; set; }
+
+    /// <summary>The Kubernetes-style startup path, for example <c>/startupz</c>; <see langword="null"/> (default) = off.</summary>
+    /// <remarks>503 <c>starting</c> until <see cref="HealthEndpointLifecycle.MarkStarted"/> is called on <see cref="Lifecycle"/>, then 200.</remarks>
+    public string? StartupPath { get; set; }
+
+    /// <summary>Answers <c>&lt;StatusPath&gt;/&lt;check&gt;</c> and <c>&lt;ReadyPath&gt;/&lt;check&gt;</c> for each check. Default off.</summary>
+    /// <remarks>An unknown check name under those paths gets 404 with an empty body.</remarks>
+    public bool PerCheckPaths { get; set; }
+
+    /// <summary>Honours <c>?verbose</c> and <c>?exclude=&lt;check&gt;</c> on the status and probe paths. Default off.</summary>
+    /// <remarks>Off, the query string is ignored, as the RT contract requires.</remarks>
+    public bool ProbeQueries { get; set; }
+
+    /// <summary>Answers <c>application/health+json</c> (IETF draft) to requests whose <c>Accept</c> asks for it. Default off.</summary>
+    public bool HealthJson { get; set; }
+
+    /// <summary>Where the host reports that it has started and that it is draining.</summary>
+    /// <remarks>
+    /// While draining, the status and readiness paths answer 503 without running checks; ping and liveness stay 200.
+    /// </remarks>
+    public HealthEndpointLifecycle Lifecycle { get; set; } = new HealthEndpointLifecycle();
+
     /// <summary>The hard deadline for each check. Default 2 seconds; must be positive.</summary>
     /// <remarks>
     /// It holds even when a driver ignores cancellation: the runner stops waiting, reports <c>fail</c>, and

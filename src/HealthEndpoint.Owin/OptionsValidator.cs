@@ -37,24 +37,7 @@ internal static class OptionsValidator
         void Add(string setting, string problem) =>
             problems.Add(new KeyValuePair<string, string>(keyPrefix + setting, keyPrefix + setting + " " + problem));
 
-        var pingProblem = DescribePathProblem(options.PingPath);
-        if (pingProblem is not null)
-        {
-            Add(nameof(options.PingPath), pingProblem);
-        }
-
-        var statusProblem = DescribePathProblem(options.StatusPath);
-        if (statusProblem is not null)
-        {
-            Add(nameof(options.StatusPath), statusProblem);
-        }
-
-        if (pingProblem is null && statusProblem is null
-            && string.Equals(HealthPath.Normalize(options.PingPath), HealthPath.Normalize(options.StatusPath), StringComparison.OrdinalIgnoreCase))
-        {
-            Add(nameof(options.StatusPath), $"must differ from {keyPrefix}{nameof(options.PingPath)} (both are '{options.PingPath}').");
-        }
-
+        ValidatePaths(options, keyPrefix, Add);
         if (options.CheckTimeout <= TimeSpan.Zero || options.CheckTimeout > MaximumTimeout)
         {
             Add(nameof(options.CheckTimeout), $"must be a positive duration of at most {MaximumTimeout} (was {options.CheckTimeout}).");
@@ -65,12 +48,56 @@ internal static class OptionsValidator
             Add(nameof(options.StatusCacheDuration), $"must be zero or positive (was {options.StatusCacheDuration}).");
         }
 
+        if (options.Lifecycle is null)
+        {
+            Add(nameof(options.Lifecycle), "must not be null.");
+        }
+
         if (options.Logger is null)
         {
             Add(nameof(options.Logger), "must not be null; use NullLogger.Instance to discard failure details.");
         }
 
         ValidateCheckNames(options.Checks, problem => Add(nameof(options.Checks), problem));
+    }
+
+    // Every path that is on must be valid and differ from the others; the optional ones are on when not null.
+    private static void ValidatePaths(HealthEndpointOptions options, string keyPrefix, Action<string, string> add)
+    {
+        var paths = new List<KeyValuePair<string, string>>
+        {
+            new(nameof(options.PingPath), options.PingPath),
+            new(nameof(options.StatusPath), options.StatusPath),
+        };
+        AddIfOn(paths, nameof(options.LivePath), options.LivePath);
+        AddIfOn(paths, nameof(options.ReadyPath), options.ReadyPath);
+        AddIfOn(paths, nameof(options.StartupPath), options.StartupPath);
+
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var path in paths)
+        {
+            var problem = DescribePathProblem(path.Value);
+            if (problem is not null)
+            {
+                add(path.Key, problem);
+            }
+            else if (seen.TryGetValue(HealthPath.Normalize(path.Value), out var earlier))
+            {
+                add(path.Key, $"must differ from {keyPrefix}{earlier} (both are '{path.Value}').");
+            }
+            else
+            {
+                seen.Add(HealthPath.Normalize(path.Value), path.Key);
+            }
+        }
+    }
+
+    private static void AddIfOn(List<KeyValuePair<string, string>> paths, string setting, string? path)
+    {
+        if (path is not null)
+        {
+            paths.Add(new KeyValuePair<string, string>(setting, path));
+        }
     }
 
     private static string? DescribePathProblem(string? path)
@@ -123,6 +150,10 @@ internal static class OptionsValidator
             else if (registration.Name == StatusJson.DatabaseCheckName || registration.Name == StatusJson.RedisCheckName)
             {
                 add($"has the reserved name '{registration.Name}': set {nameof(HealthEndpointOptions.Database)} or {nameof(HealthEndpointOptions.Redis)} instead.");
+            }
+            else if (registration.Name == ProbeResponder.ShutdownCheckName)
+            {
+                add($"has the reserved name '{registration.Name}': it reports draining.");
             }
             else if (!seen.Add(registration.Name))
             {

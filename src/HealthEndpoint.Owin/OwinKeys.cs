@@ -5,6 +5,8 @@ internal static class OwinKeys
 {
     public const string RequestMethod = "owin.RequestMethod";
     public const string RequestPath = "owin.RequestPath";
+    public const string RequestQueryString = "owin.RequestQueryString";
+    public const string RequestHeaders = "owin.RequestHeaders";
     public const string ResponseStatusCode = "owin.ResponseStatusCode";
     public const string ResponseHeaders = "owin.ResponseHeaders";
     public const string ResponseBody = "owin.ResponseBody";

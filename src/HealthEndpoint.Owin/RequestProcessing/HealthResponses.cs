@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -6,7 +7,7 @@ using System.Threading.Tasks;
 
 namespace Owin.HealthEndpoint;
 
-/// <summary>Writes the three kinds of health response: ping, status and 405.</summary>
+/// <summary>Writes health responses: ping, status, a rendered probe answer, 404 and 405.</summary>
 /// <remarks>
 /// Bodies and boxed status codes are built once. Header values are new arrays for every response, because
 /// the OWIN contract lets anything downstream of us (a server, an outer middleware) change them in place.
@@ -19,6 +20,7 @@ internal static class HealthResponses
 
     private static readonly byte[] PongBody = Encoding.ASCII.GetBytes("pong");
     private static readonly object Status200 = 200;
+    private static readonly object Status404 = 404;
     private static readonly object Status405 = 405;
     private static readonly object Status503 = 503;
 
@@ -40,6 +42,27 @@ internal static class HealthResponses
         headers["Content-Length"] = new[] { report.ContentLength };
         AddNoCacheHeaders(headers);
         return includeBody ? WriteBodyAsync(environment, report.Body) : Task.CompletedTask;
+    }
+
+    /// <summary>A rendered answer: 200 when healthy, else 503.</summary>
+    public static Task WriteAsync(IDictionary<string, object> environment, bool healthy, string contentType, byte[] body, bool includeBody)
+    {
+        environment[OwinKeys.ResponseStatusCode] = healthy ? Status200 : Status503;
+        var headers = ResponseHeaders(environment);
+        headers["Content-Type"] = new[] { contentType };
+        headers["Content-Length"] = new[] { body.Length.ToString(CultureInfo.InvariantCulture) };
+        AddNoCacheHeaders(headers);
+        return includeBody ? WriteBodyAsync(environment, body) : Task.CompletedTask;
+    }
+
+    /// <summary>An empty 404: for unknown check names and for clients outside the allowed networks.</summary>
+    public static Task WriteNotFoundAsync(IDictionary<string, object> environment)
+    {
+        environment[OwinKeys.ResponseStatusCode] = Status404;
+        var headers = ResponseHeaders(environment);
+        headers["Content-Length"] = new[] { "0" };
+        AddNoCacheHeaders(headers);
+        return Task.CompletedTask;
     }
 
     public static Task WriteMethodNotAllowedAsync(IDictionary<string, object> environment)

@@ -19,8 +19,27 @@ internal static class StatusJson
     {
         var sorted = new List<KeyValuePair<string, CheckOutcome>>(outcomes);
         sorted.Sort((left, right) => string.CompareOrdinal(left.Key, right.Key));
+        var healthy = IsHealthy(sorted);
+        return new StatusReport(healthy, sorted.ToArray(), EncodeBody(sorted, healthy));
+    }
 
-        var healthy = true;
+    /// <summary>True when no check in <paramref name="outcomes"/> failed.</summary>
+    public static bool IsHealthy(IReadOnlyList<KeyValuePair<string, CheckOutcome>> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Value == CheckOutcome.Fail)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The canonical body for outcomes already sorted by name.</summary>
+    public static byte[] EncodeBody(IReadOnlyList<KeyValuePair<string, CheckOutcome>> sorted, bool healthy)
+    {
         var json = new StringBuilder(64 + (24 * sorted.Count));
         json.Append("{\"checks\":{");
         for (var i = 0; i < sorted.Count; i++)
@@ -31,14 +50,14 @@ internal static class StatusJson
             }
 
             json.Append('"').Append(sorted[i].Key).Append("\":\"").Append(Token(sorted[i].Value)).Append('"');
-            healthy &= sorted[i].Value != CheckOutcome.Fail;
         }
 
         json.Append("},\"status\":\"").Append(healthy ? "ok" : "fail").Append("\"}");
-        return new StatusReport(healthy, Encoding.UTF8.GetBytes(json.ToString()));
+        return Encoding.UTF8.GetBytes(json.ToString());
     }
 
-    private static string Token(CheckOutcome outcome) => outcome switch
+    /// <summary>The fixed token of an outcome: <c>ok</c>, <c>fail</c> or <c>skipped</c>.</summary>
+    public static string Token(CheckOutcome outcome) => outcome switch
     {
         CheckOutcome.Ok => "ok",
         CheckOutcome.Fail => "fail",

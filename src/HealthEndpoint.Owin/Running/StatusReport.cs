@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 
 namespace Owin.HealthEndpoint;
@@ -7,15 +8,19 @@ namespace Owin.HealthEndpoint;
 /// </summary>
 internal sealed class StatusReport
 {
-    public StatusReport(bool healthy, byte[] body)
+    public StatusReport(bool healthy, KeyValuePair<string, CheckOutcome>[] checks, byte[] body)
     {
         Healthy = healthy;
+        Checks = checks;
         Body = body;
         ContentLength = body.Length.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>True when every executed check reported ok.</summary>
     public bool Healthy { get; }
+
+    /// <summary>Every check's outcome, sorted ordinally by name.</summary>
+    public IReadOnlyList<KeyValuePair<string, CheckOutcome>> Checks { get; }
 
     /// <summary>200 when healthy, else 503.</summary>
     public int StatusCode => Healthy ? 200 : 503;

@@ -1,0 +1,33 @@
+using System.Threading;
+
+namespace Owin.HealthEndpoint;
+
+/// <summary>
+/// The two lifecycle facts a host reports to the health endpoint: it has started, and it is draining.
+/// </summary>
+/// <remarks>
+/// A host calls <see cref="MarkStarted"/> once it is ready to serve (the startup path turns 200), and
+/// <see cref="BeginDraining"/> when a graceful stop begins (the status and readiness paths turn 503, so that load
+/// balancers stop sending traffic before the listener closes). Both are one-way; draining implies started.
+/// Any thread may call them; readers see the change on their next request.
+/// </remarks>
+public sealed class HealthEndpointLifecycle
+{
+    private const int Starting = 0;
+    private const int Started = 1;
+    private const int Draining = 2;
+
+    private int _state;
+
+    /// <summary>True once <see cref="MarkStarted"/> or <see cref="BeginDraining"/> has been called.</summary>
+    public bool HasStarted => Volatile.Read(ref _state) != Starting;
+
+    /// <summary>True once <see cref="BeginDraining"/> has been called.</summary>
+    public bool IsDraining => Volatile.Read(ref _state) == Draining;
+
+    /// <summary>Reports that the host serves requests; the startup path answers 200 from now on.</summary>
+    public void MarkStarted() => Interlocked.CompareExchange(ref _state, Started, Starting);
+
+    /// <summary>Reports that a graceful stop has begun; status and readiness answer 503 from now on.</summary>
+    public void BeginDraining() => Interlocked.Exchange(ref _state, Draining);
+}

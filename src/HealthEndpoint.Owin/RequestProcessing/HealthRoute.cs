@@ -1,0 +1,33 @@
+namespace Owin.HealthEndpoint;
+
+/// <summary>Which health answer a request path asks for.</summary>
+internal enum HealthRouteKind
+{
+    /// <summary>Not a health path: the request goes to the app.</summary>
+    None,
+
+    /// <summary>Under a per-check prefix, but no such check: 404.</summary>
+    UnknownCheck,
+    Ping,
+    Status,
+    Live,
+    Ready,
+    Startup,
+}
+
+/// <summary>A matched health path: its kind and, for a per-check path, the check's name.</summary>
+internal readonly struct HealthRoute
+{
+    public static readonly HealthRoute None;
+
+    public HealthRoute(HealthRouteKind kind, string? check = null)
+    {
+        Kind = kind;
+        Check = check;
+    }
+
+    public HealthRouteKind Kind { get; }
+
+    /// <summary>The canonical check name of <c>&lt;StatusPath&gt;/&lt;check&gt;</c> or <c>&lt;ReadyPath&gt;/&lt;check&gt;</c>.</summary>
+    public string? Check { get; }
+}

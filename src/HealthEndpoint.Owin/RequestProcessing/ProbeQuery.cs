@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+
+namespace Owin.HealthEndpoint;
+
+/// <summary>The Kubernetes-style query of a probe request: <c>?verbose</c> and <c>?exclude=&lt;check&gt;</c>.</summary>
+/// <remarks>
+/// As in the Kubernetes API server, <c>verbose</c> counts when present (any value but <c>false</c> or <c>0</c>),
+/// <c>exclude</c> may repeat (and may hold a comma-separated list), and unknown names and parameters are ignored.
+/// </remarks>
+internal sealed class ProbeQuery
+{
+    public static readonly ProbeQuery Empty = new(false, Array.Empty<string>());
+
+    private ProbeQuery(bool verbose, IReadOnlyList<string> excluded)
+    {
+        Verbose = verbose;
+        Excluded = excluded;
+    }
+
+    public bool Verbose { get; }
+
+    public IReadOnlyList<string> Excluded { get; }
+
+    public bool Excludes(string check)
+    {
+        foreach (var name in Excluded)
+        {
+            if (string.Equals(name, check, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static ProbeQuery Parse(IDictionary<string, object> environment)
+    {
+        if (!environment.TryGetValue(OwinKeys.RequestQueryString, out var value) || value is not string query || query.Length == 0)
+        {
+            return Empty;
+        }
+
+        var verbose = false;
+        var excluded = new List<string>();
+        foreach (var pair in query.Split('&'))
+        {
+            var equals = pair.IndexOf('=');
+            var name = Decode(equals < 0 ? pair : pair.Substring(0, equals));
+            var argument = equals < 0 ? string.Empty : Decode(pair.Substring(equals + 1));
+            if (string.Equals(name, "verbose", StringComparison.OrdinalIgnoreCase))
+            {
+                verbose = argument != "0" && !string.Equals(argument, "false", StringComparison.OrdinalIgnoreCase);
+            }
+            else if (string.Equals(name, "exclude", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var check in argument.Split(','))
+                {
+                    if (check.Trim().Length > 0)
+                    {
+                        excluded.Add(check.Trim());
+                    }
+                }
+            }
+        }
+
+        return verbose || excluded.Count > 0 ? new ProbeQuery(verbose, excluded) : Empty;
+    }
+
+    private static string Decode(string text)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(text.Replace('+', ' '));
+        }
+        catch (UriFormatException)
+        {
+            return text;
+        }
+    }
+}
