@@ -38,6 +38,33 @@ public sealed class OptionsValidatorTests
         Assert.That(exception.Message, Does.Contain("must differ from HealthEndpointOptions.PingPath"));
     }
 
+    [TestCase("livez", null, null, "HealthEndpointOptions.LivePath", "must start with '/'")]
+    [TestCase(null, "/", null, "HealthEndpointOptions.ReadyPath", "at least one segment")]
+    [TestCase(null, null, "/startupz?x", "HealthEndpointOptions.StartupPath", "without query")]
+    [TestCase("/healthz/ping/", null, null, "HealthEndpointOptions.LivePath", "must differ from HealthEndpointOptions.PingPath")]
+    [TestCase(null, "/HEALTHZ/STATUS", null, "HealthEndpointOptions.ReadyPath", "must differ from HealthEndpointOptions.StatusPath")]
+    [TestCase("/probe", "/probe", null, "HealthEndpointOptions.ReadyPath", "must differ from HealthEndpointOptions.LivePath")]
+    [TestCase(null, "/readyz", "/readyz/", "HealthEndpointOptions.StartupPath", "must differ from HealthEndpointOptions.ReadyPath")]
+    public void Constructor_BadProbePath_ThrowsNamingTheKey(string? live, string? ready, string? startup, string key, string problem)
+    {
+        var options = new HealthEndpointOptions { LivePath = live, ReadyPath = ready, StartupPath = startup };
+
+        var exception = Assert.Throws<HealthEndpointConfigurationException>(() => Create(options));
+
+        Assert.That(exception!.Keys, Is.EqualTo(new[] { key }));
+        Assert.That(exception.Message, Does.Contain(problem));
+    }
+
+    [Test]
+    public void Constructor_NullLifecycle_ThrowsNamingLifecycle()
+    {
+        var options = new HealthEndpointOptions { Lifecycle = null! };
+
+        var exception = Assert.Throws<HealthEndpointConfigurationException>(() => Create(options));
+
+        Assert.That(exception!.Keys, Is.EqualTo(new[] { "HealthEndpointOptions.Lifecycle" }));
+    }
+
     [TestCase(-1)]
     [TestCase(0)]
     public void Constructor_NonPositiveTimeout_ThrowsNamingCheckTimeout(int seconds)
@@ -64,6 +91,7 @@ public sealed class OptionsValidatorTests
     [TestCase("", "invalid name ''")]
     [TestCase("database", "reserved name 'database'")]
     [TestCase("redis", "reserved name 'redis'")]
+    [TestCase("shutdown", "reserved name 'shutdown'")]
     public void Constructor_BadCustomCheckName_ThrowsNamingChecks(string name, string problem)
     {
         var options = new HealthEndpointOptions();
