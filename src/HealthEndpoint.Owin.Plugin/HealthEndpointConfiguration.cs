@@ -14,7 +14,8 @@ namespace Owin.HealthEndpoint.Plugin;
 /// </summary>
 /// <remarks>
 /// Keys: <c>HealthEndpoint:PingPath</c>, <c>:StatusPath</c>, <c>:CheckRedis</c> (unset = auto, true, false),
-/// <c>:CheckTimeout</c>, <c>:StatusCacheDuration</c> (durations as <c>hh:mm:ss[.fff]</c>);
+/// <c>:CheckTimeout</c>, <c>:StatusCacheDuration</c> (durations as <c>hh:mm:ss[.fff]</c>), and the opt-in probe
+/// settings that <see cref="ProbeSettings"/> reads;
 /// <c>Database:Provider</c> (a name the host registered, default <c>Sqlite</c>) and
 /// <c>Database:ConnectionString</c> (unset = no database check); <c>WebSession:Class</c> (<c>Memory</c> or
 /// <c>Redis</c>) and <c>WebSession:Redis</c> (a StackExchange.Redis configuration string).
@@ -44,6 +45,8 @@ internal static class HealthEndpointConfiguration
         options.StatusPath = Value(configuration, Section + ":StatusPath") ?? options.StatusPath;
         options.CheckTimeout = Duration(configuration, Section + ":CheckTimeout", Add) ?? options.CheckTimeout;
         options.StatusCacheDuration = Duration(configuration, Section + ":StatusCacheDuration", Add) ?? options.StatusCacheDuration;
+        options.Lifecycle = context.Lifecycle;
+        ProbeSettings.Read(configuration, options, Add);
 
         options.Database = DatabaseCheck(context, Add);
         var redis = RedisCheck(context, Add);
@@ -91,11 +94,11 @@ internal static class HealthEndpointConfiguration
         }
 
         bool checkRedis;
-        switch (Value(configuration, CheckRedisKey)?.Trim().ToUpperInvariant())
+        switch (ProbeSettings.Flag(Value(configuration, CheckRedisKey)))
         {
-            case null or "": checkRedis = sessionsInRedis; break;
-            case "TRUE" or "1": checkRedis = true; break;
-            case "FALSE" or "0": checkRedis = false; break;
+            case ProbeSettings.Unset: checkRedis = sessionsInRedis; break;
+            case ProbeSettings.On: checkRedis = true; break;
+            case ProbeSettings.Off: checkRedis = false; break;
             default:
                 add(CheckRedisKey, "must be true, false, or unset to follow WebSession:Class.");
                 return (null, null);
@@ -149,5 +152,5 @@ internal static class HealthEndpointConfiguration
         return null;
     }
 
-    private static string? Value(IConfiguration configuration, string key) => configuration.GetSection(key).Value;
+    internal static string? Value(IConfiguration configuration, string key) => configuration.GetSection(key).Value;
 }

@@ -21,6 +21,12 @@ public sealed class HealthEndpointConfigurationTests
     [TestCase("HealthEndpoint:CheckRedis", "maybe", "must be true, false, or unset")]
     [TestCase("Database:Provider", "Oracle", "'Oracle' is not a provider this app knows; use one of: Sqlite")]
     [TestCase("WebSession:Class", "File", "must be Memory or Redis")]
+    [TestCase("HealthEndpoint:LivePath", "livez", "must start with '/'")]
+    [TestCase("HealthEndpoint:ReadyPath", "/healthz/status", "must differ from HealthEndpoint:StatusPath")]
+    [TestCase("HealthEndpoint:StartupPath", "/startupz?now", "without query")]
+    [TestCase("HealthEndpoint:PerCheckPaths", "yes", "must be true or false")]
+    [TestCase("HealthEndpoint:ProbeQueries", "on", "must be true or false")]
+    [TestCase("HealthEndpoint:HealthJson", "2", "must be true or false")]
     public void Plugin_InvalidSetting_ThrowsOneMessageNamingTheKey(string key, string value, string problem)
     {
         var exception = Assert.Throws<HealthEndpointConfigurationException>(() => Create((key, value)));
@@ -92,6 +98,10 @@ public sealed class HealthEndpointConfigurationTests
     [TestCase("HealthEndpoint:CheckRedis", "")]
     [TestCase("Database:Provider", "SQLITE")]
     [TestCase("WebSession:Class", "memory")]
+    [TestCase("HealthEndpoint:LivePath", "/livez")]
+    [TestCase("HealthEndpoint:ReadyPath", "")]
+    [TestCase("HealthEndpoint:PerCheckPaths", "TRUE")]
+    [TestCase("HealthEndpoint:HealthJson", "0")]
     public void Plugin_ValidSetting_IsAccepted(string key, string value)
     {
         Assert.DoesNotThrow(() => Create((key, value)));

@@ -160,6 +160,46 @@ public sealed class HealthEndpointPluginTests
     }
 
     [Test]
+    public async Task Probes_FromConfiguration_AreAnsweredAndFollowTheContextLifecycle()
+    {
+        var settings = Settings(
+            ("HealthEndpoint:LivePath", "/livez"),
+            ("HealthEndpoint:ReadyPath", "/readyz"),
+            ("HealthEndpoint:StartupPath", "/startupz"),
+            ("HealthEndpoint:PerCheckPaths", "true"),
+            ("HealthEndpoint:ProbeQueries", "true"),
+            ("HealthEndpoint:HealthJson", "true"));
+        var app = new RecordingApp();
+        var context = Context(settings);
+        using var plugin = new HealthEndpointPlugin(context);
+        var wrapped = plugin.Wrap(app.Invoke);
+
+        async Task<IDictionary<string, object>> SendAsync(string path, string query = "")
+        {
+            var environment = OwinEnvironment.Create("GET", path, queryString: query);
+            await wrapped(environment);
+            return environment;
+        }
+
+        var startingUp = await SendAsync("/startupz");
+        context.Lifecycle.MarkStarted();
+        var started = await SendAsync("/startupz");
+        var live = await SendAsync("/livez");
+        var ready = await SendAsync("/readyz", "verbose");
+        var perCheck = await SendAsync("/healthz/status/redis");
+        context.Lifecycle.BeginDraining();
+        var draining = await SendAsync("/readyz");
+
+        Assert.That(startingUp.StatusCode(), Is.EqualTo(503));
+        Assert.That(started.StatusCode(), Is.EqualTo(200));
+        Assert.That(live.ResponseBodyText(), Is.EqualTo("ok"));
+        Assert.That(ready.ResponseBodyText(), Is.EqualTo("[+]database skipped\n[+]redis skipped\nreadyz check passed\n"));
+        Assert.That(perCheck.ResponseBodyText(), Is.EqualTo("""{"checks":{"redis":"skipped"},"status":"ok"}"""));
+        Assert.That(draining.StatusCode(), Is.EqualTo(503));
+        Assert.That(app.Calls, Is.Zero);
+    }
+
+    [Test]
     public async Task Pipeline_HealthEndpointListedLast_AnswersBeforeOtherPlugins()
     {
         var outerCalls = 0;

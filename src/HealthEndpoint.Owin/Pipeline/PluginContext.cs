@@ -39,4 +39,11 @@ public sealed class PluginContext
     /// </summary>
     public IDictionary<string, DbProviderFactory> DatabaseProviders { get; } =
         new Dictionary<string, DbProviderFactory>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Where the host reports that it has started and that it is draining; plugins answer probes from it.</summary>
+    /// <remarks>
+    /// A host calls <see cref="HealthEndpointLifecycle.MarkStarted"/> once it serves requests and
+    /// <see cref="HealthEndpointLifecycle.BeginDraining"/> when a graceful stop begins.
+    /// </remarks>
+    public HealthEndpointLifecycle Lifecycle { get; } = new HealthEndpointLifecycle();
 }

@@ -1,0 +1,59 @@
+using System;
+using Microsoft.Extensions.Configuration;
+
+namespace Owin.HealthEndpoint.Plugin;
+
+/// <summary>Reads the opt-in probe settings, all off when unset, so that the RT contract stays as it is.</summary>
+/// <remarks>
+/// Keys: <c>HealthEndpoint:LivePath</c>, <c>:ReadyPath</c>, <c>:StartupPath</c> (a path turns the probe on; unset
+/// or empty = off) and <c>:PerCheckPaths</c>, <c>:ProbeQueries</c>, <c>:HealthJson</c> (true, false, 1, 0, unset = false).
+/// </remarks>
+internal static class ProbeSettings
+{
+    public const int Unset = 0;
+    public const int On = 1;
+    public const int Off = 2;
+    public const int Invalid = 3;
+
+    private const string Section = HealthEndpointConfiguration.Section + ":";
+
+    public static void Read(IConfiguration configuration, HealthEndpointOptions options, Action<string, string> add)
+    {
+        options.LivePath = Path(configuration, nameof(options.LivePath));
+        options.ReadyPath = Path(configuration, nameof(options.ReadyPath));
+        options.StartupPath = Path(configuration, nameof(options.StartupPath));
+        options.PerCheckPaths = Switch(configuration, nameof(options.PerCheckPaths), add);
+        options.ProbeQueries = Switch(configuration, nameof(options.ProbeQueries), add);
+        options.HealthJson = Switch(configuration, nameof(options.HealthJson), add);
+    }
+
+    /// <summary>Reads a true/false/1/0 setting, case-insensitively, as <see cref="Unset"/>, <see cref="On"/>, <see cref="Off"/> or <see cref="Invalid"/>.</summary>
+    public static int Flag(string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        null or "" => Unset,
+        "TRUE" or "1" => On,
+        "FALSE" or "0" => Off,
+        _ => Invalid,
+    };
+
+    private static string? Path(IConfiguration configuration, string setting)
+    {
+        var value = HealthEndpointConfiguration.Value(configuration, Section + setting);
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private static bool Switch(IConfiguration configuration, string setting, Action<string, string> add)
+    {
+        var key = Section + setting;
+        switch (Flag(HealthEndpointConfiguration.Value(configuration, key)))
+        {
+            case On:
+                return true;
+            case Invalid:
+                add(key, "must be true or false.");
+                return false;
+            default:
+                return false;
+        }
+    }
+}
