@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Owin.HealthEndpoint;
+using Owin.HealthEndpoint.Hosting;
 using Owin.HealthEndpoint.Plugin;
 using StackExchange.Redis;
 
@@ -28,15 +29,19 @@ internal sealed class LegacyApplication : IAsyncDisposable
     private readonly PluginPipeline _pipeline;
     private readonly ConnectionMultiplexer? _redis;
 
-    private LegacyApplication(PluginPipeline pipeline, ISessionStore sessions, ConnectionMultiplexer? redis)
+    private LegacyApplication(PluginPipeline pipeline, HealthEndpointLifecycle lifecycle, ISessionStore sessions, ConnectionMultiplexer? redis)
     {
         _pipeline = pipeline;
+        Lifecycle = lifecycle;
         Sessions = sessions;
         _redis = redis;
     }
 
     /// <summary>The outermost app, for the server.</summary>
     public AppFunc App => _pipeline.App;
+
+    /// <summary>What the health endpoint knows of the host: started, draining.</summary>
+    public HealthEndpointLifecycle Lifecycle { get; }
 
     /// <summary>Where this app keeps its sessions.</summary>
     public ISessionStore Sessions { get; }
@@ -85,13 +90,31 @@ internal sealed class LegacyApplication : IAsyncDisposable
         try
         {
             var pipeline = PluginPipeline.Build(legacyApp, HealthEndpointPlugin.Register(new PluginCatalog()), context);
-            return new LegacyApplication(pipeline, sessions, redis);
+            return new LegacyApplication(pipeline, context.Lifecycle, sessions, redis);
         }
         catch
         {
             redis?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Server options that report the host's start and graceful stop to the health endpoint.</summary>
+    public OwinServerOptions CreateServerOptions(IEnumerable<string> prefixes, TimeSpan drainDelay, ILogger logger)
+    {
+        var options = new OwinServerOptions
+        {
+            Logger = logger,
+            DrainDelay = drainDelay,
+            OnStarted = Lifecycle.MarkStarted,
+            OnDraining = Lifecycle.BeginDraining,
+        };
+        foreach (var prefix in prefixes)
+        {
+            options.Prefixes.Add(prefix);
+        }
+
+        return options;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using Microsoft.Extensions.Configuration;
 
@@ -12,6 +13,7 @@ namespace LegacyApp;
 internal static class LegacySettings
 {
     public const string UrlsKey = "Urls";
+    public const string DrainDelayKey = "Host:DrainDelay";
 
     /// <summary>Builds the layered configuration.</summary>
     public static IConfiguration Build(string[] args, IDictionary<string, string?>? overrides = null)
@@ -55,5 +57,24 @@ internal static class LegacySettings
         return urls.Count > 0
             ? urls
             : throw new Owin.HealthEndpoint.HealthEndpointConfigurationException(UrlsKey, $"{UrlsKey} is empty: give at least one prefix, for example http://localhost:5080/.");
+    }
+
+    /// <summary>
+    /// <c>Host:DrainDelay</c> (<c>hh:mm:ss[.fff]</c>, default zero): how long a graceful stop keeps serving while
+    /// status and readiness answer 503.
+    /// </summary>
+    public static TimeSpan DrainDelay(IConfiguration configuration)
+    {
+        var value = configuration[DrainDelayKey];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return TimeSpan.Zero;
+        }
+
+        return value.Contains(':', StringComparison.Ordinal)
+            && TimeSpan.TryParseExact(value.Trim(), "c", CultureInfo.InvariantCulture, out var delay)
+            && delay >= TimeSpan.Zero
+            ? delay
+            : throw new Owin.HealthEndpoint.HealthEndpointConfigurationException(DrainDelayKey, $"{DrainDelayKey} must be a duration such as 00:00:05 (was '{value}').");
     }
 }

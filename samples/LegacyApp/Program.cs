@@ -10,6 +10,7 @@ using Owin.HealthEndpoint.Hosting;
 // LegacyApp: an RT-like OWIN app served by the embedded HttpListener host, with the health plugin in front.
 //   dotnet run --project samples/LegacyApp
 //   Urls=http://127.0.0.1:8080/ Database__Provider=Npgsql Database__ConnectionString="Host=..." dotnet run ...
+//   Host__DrainDelay=00:00:05: on SIGTERM, answer status/readiness 503 for 5 s before the listener closes.
 
 using var loggerFactory = LoggerFactory.Create(logging => logging
     .AddSimpleConsole(console => console.SingleLine = true)
@@ -21,13 +22,9 @@ try
 {
     var configuration = LegacySettings.Build(args);
     var urls = LegacySettings.Urls(configuration);
+    var drainDelay = LegacySettings.DrainDelay(configuration);
     application = LegacyApplication.Create(configuration, loggerFactory);
-    var options = new OwinServerOptions { Logger = loggerFactory.CreateLogger("Owin.HealthEndpoint.Hosting") };
-    foreach (var url in urls)
-    {
-        options.Prefixes.Add(url);
-    }
-
+    var options = application.CreateServerOptions(urls, drainDelay, loggerFactory.CreateLogger("Owin.HealthEndpoint.Hosting"));
     server = new OwinServer(application.App, options);
     server.Start();
 }

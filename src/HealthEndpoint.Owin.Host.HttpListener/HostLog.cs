@@ -21,10 +21,18 @@ internal static class HostLog
             new EventId(102, "StopTimedOut"),
             "{Count} request(s) were still running when the shutdown timeout passed; they were cancelled.");
 
+    private static readonly Action<ILogger, long, Exception?> DrainingMessage =
+        LoggerMessage.Define<long>(
+            LogLevel.Information,
+            new EventId(103, "Draining"),
+            "Draining: still serving for {DelayMilliseconds} ms so that load balancers see readiness fail before the listener closes.");
+
     public static void AppFailed(ILogger logger, string method, string path, bool started, Exception exception) =>
         AppFailedMessage(logger, method, path, started, exception);
 
     public static void AcceptFailed(ILogger logger, Exception exception) => AcceptFailedMessage(logger, exception);
 
     public static void StopTimedOut(ILogger logger, int count) => StopTimedOutMessage(logger, count, null);
+
+    public static void Draining(ILogger logger, long delayMilliseconds) => DrainingMessage(logger, delayMilliseconds, null);
 }

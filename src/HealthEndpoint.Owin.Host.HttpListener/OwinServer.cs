@@ -43,9 +43,9 @@ public sealed class OwinServer : IAsyncDisposable
             throw new ArgumentException("At least one prefix is required, for example http://localhost:5080/.", nameof(options));
         }
 
-        if (options.MaxConcurrentRequests < 1 || options.AcceptLoops < 1 || options.ResponseBufferSize < 0)
+        if (options.MaxConcurrentRequests < 1 || options.AcceptLoops < 1 || options.ResponseBufferSize < 0 || options.DrainDelay < TimeSpan.Zero)
         {
-            throw new ArgumentException("MaxConcurrentRequests and AcceptLoops must be positive, ResponseBufferSize not negative.", nameof(options));
+            throw new ArgumentException("MaxConcurrentRequests and AcceptLoops must be positive, ResponseBufferSize and DrainDelay not negative.", nameof(options));
         }
 
         _logger = options.Logger ?? throw new ArgumentException("Logger must not be null.", nameof(options));
@@ -71,10 +71,13 @@ public sealed class OwinServer : IAsyncDisposable
         {
             _acceptLoops[i] = Task.Run(AcceptLoopAsync);
         }
+
+        _options.OnStarted?.Invoke();
     }
 
     /// <summary>
-    /// Stops accepting requests, waits up to <see cref="OwinServerOptions.ShutdownTimeout"/> for in-flight ones
+    /// Calls <see cref="OwinServerOptions.OnDraining"/> and keeps serving for <see cref="OwinServerOptions.DrainDelay"/>;
+    /// then stops accepting requests, waits up to <see cref="OwinServerOptions.ShutdownTimeout"/> for in-flight ones
     /// (then cancels <c>owin.CallCancelled</c>), and closes the listener, after which connections are refused.
     /// </summary>
     /// <returns>A task that completes when the listener is closed.</returns>
@@ -84,6 +87,13 @@ public sealed class OwinServer : IAsyncDisposable
         {
             await _drained.Task.ConfigureAwait(false);
             return;
+        }
+
+        _options.OnDraining?.Invoke();
+        if (_options.DrainDelay > TimeSpan.Zero)
+        {
+            HostLog.Draining(_logger, (long)_options.DrainDelay.TotalMilliseconds);
+            await Task.Delay(_options.DrainDelay).ConfigureAwait(false);
         }
 
         _stopping.Cancel();

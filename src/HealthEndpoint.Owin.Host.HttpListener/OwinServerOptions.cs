@@ -20,6 +20,22 @@ public sealed class OwinServerOptions
     /// <summary>How many accept loops wait for requests. Default: one per processor, at least two.</summary>
     public int AcceptLoops { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// How long a graceful stop keeps serving, after <see cref="OnDraining"/>, before it stops accepting requests.
+    /// Default zero.
+    /// </summary>
+    /// <remarks>
+    /// Load balancers and Kubernetes notice a failing readiness probe only at their next probe; serving through
+    /// the delay lets them move traffic away before connections are refused. Set it above the probe interval.
+    /// </remarks>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Called once, when <see cref="OwinServer.Start"/> has started listening; for example <c>lifecycle.MarkStarted</c>.</summary>
+    public Action? OnStarted { get; set; }
+
+    /// <summary>Called once, when a graceful stop begins, before <see cref="DrainDelay"/>; for example <c>lifecycle.BeginDraining</c>.</summary>
+    public Action? OnDraining { get; set; }
+
     /// <summary>How long a graceful stop waits for in-flight requests before cancelling them. Default 10 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

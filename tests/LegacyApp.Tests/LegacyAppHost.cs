@@ -41,12 +41,12 @@ internal sealed class LegacyAppHost : IAsyncDisposable
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         var configuration = LegacySettings.Build([], settings);
+        var drainDelay = LegacySettings.DrainDelay(configuration);
         var application = LegacyApplication.Create(configuration, loggerFactory);
         for (var attempt = 1; ; attempt++)
         {
             var baseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}/");
-            var options = new OwinServerOptions { Logger = loggerFactory.CreateLogger("host") };
-            options.Prefixes.Add(baseAddress.ToString());
+            var options = application.CreateServerOptions([baseAddress.ToString()], drainDelay, loggerFactory.CreateLogger("host"));
             var server = new OwinServer(application.App, options);
             try
             {
@@ -69,6 +69,9 @@ internal sealed class LegacyAppHost : IAsyncDisposable
         await response.Content.LoadIntoBufferAsync();
         return response;
     }
+
+    /// <summary>Begins the server's graceful stop (drain delay included); the task ends when the listener is closed.</summary>
+    public Task StopServerAsync() => _server.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

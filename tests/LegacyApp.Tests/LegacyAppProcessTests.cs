@@ -44,6 +44,8 @@ public sealed class LegacyAppProcessTests
     [TestCase("HealthEndpoint__CheckRedis", "maybe", "HealthEndpoint:CheckRedis")]
     [TestCase("Database__Provider", "Oracle", "Database:Provider")]
     [TestCase("Plugins__0", "RT::Extension::Missing", "unknown plugin 'RT::Extension::Missing'")]
+    [TestCase("Host__DrainDelay", "5", "Host:DrainDelay must be a duration")]
+    [TestCase("HealthEndpoint__ProbeQueries", "yes", "HealthEndpoint:ProbeQueries must be true or false")]
     public void Run_InvalidSetting_ExitsWithOneMessageNamingTheKey(string variable, string value, string expected)
     {
         using var app = Start(("Urls", $"http://127.0.0.1:{FreeTcpPort.Next()}/"), (variable, value));
