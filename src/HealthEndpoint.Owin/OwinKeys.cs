@@ -11,4 +11,5 @@ internal static class OwinKeys
     public const string ResponseHeaders = "owin.ResponseHeaders";
     public const string ResponseBody = "owin.ResponseBody";
     public const string CallCancelled = "owin.CallCancelled";
+    public const string RemoteIpAddress = "server.RemoteIpAddress";
 }
