@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.Extensions.Configuration;
 
 namespace Owin.HealthEndpoint.Plugin;
@@ -6,7 +7,9 @@ namespace Owin.HealthEndpoint.Plugin;
 /// <summary>Reads the opt-in probe settings, all off when unset, so that the RT contract stays as it is.</summary>
 /// <remarks>
 /// Keys: <c>HealthEndpoint:LivePath</c>, <c>:ReadyPath</c>, <c>:StartupPath</c> (a path turns the probe on; unset
-/// or empty = off) and <c>:PerCheckPaths</c>, <c>:ProbeQueries</c>, <c>:HealthJson</c> (true, false, 1, 0, unset = false).
+/// or empty = off), <c>:PerCheckPaths</c>, <c>:ProbeQueries</c>, <c>:HealthJson</c> (true, false, 1, 0, unset = false),
+/// and <c>:AllowedNetworks</c>, <c>:TrustedProxies</c> (CIDR lists: a JSON array, or one string separated by <c>;</c>,
+/// <c>,</c> or spaces; unset = everyone allowed).
 /// </remarks>
 internal static class ProbeSettings
 {
@@ -16,6 +19,7 @@ internal static class ProbeSettings
     public const int Invalid = 3;
 
     private const string Section = HealthEndpointConfiguration.Section + ":";
+    private static readonly char[] ListSeparators = [';', ',', ' '];
 
     public static void Read(IConfiguration configuration, HealthEndpointOptions options, Action<string, string> add)
     {
@@ -25,6 +29,8 @@ internal static class ProbeSettings
         options.PerCheckPaths = Switch(configuration, nameof(options.PerCheckPaths), add);
         options.ProbeQueries = Switch(configuration, nameof(options.ProbeQueries), add);
         options.HealthJson = Switch(configuration, nameof(options.HealthJson), add);
+        AddAll(options.AllowedNetworks, List(configuration, nameof(options.AllowedNetworks)));
+        AddAll(options.TrustedProxies, List(configuration, nameof(options.TrustedProxies)));
     }
 
     /// <summary>Reads a true/false/1/0 setting, case-insensitively, as <see cref="Unset"/>, <see cref="On"/>, <see cref="Off"/> or <see cref="Invalid"/>.</summary>
@@ -35,6 +41,31 @@ internal static class ProbeSettings
         "FALSE" or "0" => Off,
         _ => Invalid,
     };
+
+    private static List<string> List(IConfiguration configuration, string setting)
+    {
+        var section = configuration.GetSection(Section + setting);
+        var entries = new List<string>();
+        foreach (var child in section.GetChildren())
+        {
+            entries.Add(child.Value ?? string.Empty);
+        }
+
+        if (entries.Count == 0 && section.Value is not null)
+        {
+            entries.AddRange(section.Value.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        return entries;
+    }
+
+    private static void AddAll(ICollection<string> target, List<string> entries)
+    {
+        foreach (var entry in entries)
+        {
+            target.Add(entry.Trim());
+        }
+    }
 
     private static string? Path(IConfiguration configuration, string setting)
     {

@@ -20,6 +20,7 @@ public sealed class HealthEndpointMiddleware
     private readonly AppFunc _next;
     private readonly HealthRouter _router;
     private readonly ProbeResponder _responder;
+    private readonly ClientAccessPolicy? _access;
 
     /// <summary>Creates the middleware, validating and copying <paramref name="options"/>.</summary>
     /// <param name="next">The app to call for every request that is not a health request.</param>
@@ -47,6 +48,11 @@ public sealed class HealthEndpointMiddleware
         _router = new HealthRouter(options, slots.ConvertAll(slot => slot.Name));
         var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger);
         _responder = new ProbeResponder(runner, options);
+        if (options.AllowedNetworks.Count > 0)
+        {
+            _access = new ClientAccessPolicy(
+                OptionsValidator.ParseNetworks(options.AllowedNetworks), OptionsValidator.ParseNetworks(options.TrustedProxies));
+        }
     }
 
     /// <summary>Answers a health request, or calls the wrapped app with the same environment.</summary>
@@ -70,7 +76,8 @@ public sealed class HealthEndpointMiddleware
 
     private Task Answer(IDictionary<string, object> environment, HealthRoute route)
     {
-        if (route.Kind == HealthRouteKind.UnknownCheck)
+        // Others learn nothing, not even which paths exist or which methods they take (GitLab's model).
+        if (route.Kind == HealthRouteKind.UnknownCheck || (_access is not null && !_access.Allows(environment)))
         {
             return HealthResponses.WriteNotFoundAsync(environment);
         }

@@ -46,6 +46,18 @@ public sealed class HealthEndpointOptions
     /// <summary>Answers <c>application/health+json</c> (IETF draft) to requests whose <c>Accept</c> asks for it. Default off.</summary>
     public bool HealthJson { get; set; }
 
+    /// <summary>CIDR ranges (<c>10.0.0.0/8</c>, <c>::1</c>) whose clients may use the health paths. Default empty = everyone.</summary>
+    /// <remarks>
+    /// GitLab's model: any other client gets 404 with an empty body, on every health path, whatever the method. The
+    /// client is <c>server.RemoteIpAddress</c>, or the <c>X-Forwarded-For</c> entry a trusted proxy added (see
+    /// <see cref="TrustedProxies"/>). Host bits must be zero: <c>10.0.0.1/8</c> is an error, not <c>10.0.0.0/8</c>.
+    /// </remarks>
+    public IList<string> AllowedNetworks { get; } = new List<string>();
+
+    /// <summary>CIDR ranges of the reverse proxies whose <c>X-Forwarded-For</c> is believed. Default empty = none.</summary>
+    /// <remarks>Only used with <see cref="AllowedNetworks"/>; an untrusted peer's <c>X-Forwarded-For</c> is never read.</remarks>
+    public IList<string> TrustedProxies { get; } = new List<string>();
+
     /// <summary>Where the host reports that it has started and that it is draining.</summary>
     /// <remarks>
     /// While draining, the status and readiness paths answer 503 without running checks; ping and liveness stay 200.

@@ -59,6 +59,44 @@ internal static class OptionsValidator
         }
 
         ValidateCheckNames(options.Checks, problem => Add(nameof(options.Checks), problem));
+        ValidateNetworks(options.AllowedNetworks, problem => Add(nameof(options.AllowedNetworks), problem));
+        ValidateNetworks(options.TrustedProxies, problem => Add(nameof(options.TrustedProxies), problem));
+        if (options.TrustedProxies?.Count > 0 && options.AllowedNetworks?.Count == 0)
+        {
+            Add(nameof(options.TrustedProxies), $"is only used with {keyPrefix}{nameof(options.AllowedNetworks)}, which is empty.");
+        }
+    }
+
+    /// <summary>Parses CIDR ranges that <see cref="Collect"/> accepted.</summary>
+    public static IpNetwork[] ParseNetworks(IList<string> networks)
+    {
+        var parsed = new IpNetwork[networks.Count];
+        for (var i = 0; i < parsed.Length; i++)
+        {
+            if (!IpNetwork.TryParse(networks[i], out parsed[i]))
+            {
+                throw new ArgumentException($"'{networks[i]}' was not validated.", nameof(networks));
+            }
+        }
+
+        return parsed;
+    }
+
+    private static void ValidateNetworks(IList<string>? networks, Action<string> add)
+    {
+        if (networks is null)
+        {
+            add("must not be null.");
+            return;
+        }
+
+        foreach (var network in networks)
+        {
+            if (!IpNetwork.TryParse(network, out _))
+            {
+                add($"has '{network}', which is not an address or a CIDR range with zero host bits, such as 10.0.0.0/8 or fd00::/8.");
+            }
+        }
     }
 
     // Every path that is on must be valid and differ from the others; the optional ones are on when not null.
