@@ -62,9 +62,12 @@ internal sealed class LegacyAppHost : IAsyncDisposable
     }
 
     /// <summary>Sends one request without cookies and returns the response with its body read.</summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path)
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path) => SendAsync(new HttpRequestMessage(method, path));
+
+    /// <summary>Sends one request (which it disposes) without cookies and returns the response with its body read.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message)
     {
-        using var request = new HttpRequestMessage(method, path);
+        using var request = message;
         var response = await Client.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;
