@@ -1,0 +1,112 @@
+using System;
+using System.Threading.Tasks;
+using Owin.HealthEndpoint.Testing;
+
+namespace HealthEndpoint.Probe.Tests;
+
+/// <summary>
+/// The built tool, as its own process, where nothing healthy answers: a closed port, a malformed URL, an HTML page,
+/// a server that accepts and never answers. One line each, exact exit codes, never an exception or stack trace.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class ProbeFailureTests
+{
+    [Test]
+    public async Task ClosedPort_PluginCriticalAndContainerFail()
+    {
+        var port = FreeTcpPort.Next();
+        var url = $"http://127.0.0.1:{port}/healthz/status";
+
+        var plugin = await ProbeProcess.RunAsync("--plugin", url);
+        var container = await ProbeProcess.RunAsync(url);
+
+        Assert.That(plugin.ExitCode, Is.EqualTo(2), plugin.ToString());
+        Assert.That(plugin.Line, Is.EqualTo($"HEALTHENDPOINT CRITICAL - cannot connect to 127.0.0.1:{port}: connection refused"));
+        Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
+        Assert.That(container.Line, Is.EqualTo($"FAIL cannot connect to 127.0.0.1:{port}: connection refused"));
+    }
+
+    [Test]
+    public async Task MalformedUrl_PluginUnknownAndContainerExitOne()
+    {
+        var plugin = await ProbeProcess.RunAsync("--plugin", "http//127.0.0.1:8080/healthz/status");
+        var container = await ProbeProcess.RunAsync("http//127.0.0.1:8080/healthz/status");
+
+        Assert.That(plugin.ExitCode, Is.EqualTo(3), plugin.ToString());
+        Assert.That(plugin.Line, Is.EqualTo("HEALTHENDPOINT UNKNOWN - invalid URL 'http//127.0.0.1:8080/healthz/status': expected an absolute http:// or https:// URL"));
+        Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
+        Assert.That(container.Line, Is.EqualTo("UNKNOWN invalid URL 'http//127.0.0.1:8080/healthz/status': expected an absolute http:// or https:// URL"));
+    }
+
+    [TestCase("--timeout", "soon", 3, "HEALTHENDPOINT UNKNOWN - invalid --timeout 'soon': use a positive duration up to 1 hour like 2s, 1.5s or 500ms")]
+    [TestCase("--expect", "ok", 3, "HEALTHENDPOINT UNKNOWN - invalid --expect 'ok': use status codes and classes like 2xx or 200,204")]
+    [TestCase("--insecure", null, 3, "HEALTHENDPOINT UNKNOWN - unknown option '--insecure' (see --help)")]
+    public async Task BadOption_PluginUnknown(string option, string? value, int exitCode, string line)
+    {
+        var run = value is null
+            ? await ProbeProcess.RunAsync("--plugin", "http://127.0.0.1:1/", option)
+            : await ProbeProcess.RunAsync("--plugin", "http://127.0.0.1:1/", option, value);
+
+        Assert.That(run.ExitCode, Is.EqualTo(exitCode), run.ToString());
+        Assert.That(run.Line, Is.EqualTo(line));
+    }
+
+    [Test]
+    public async Task HtmlPageOnStatusUrl_PluginUnknownButContainerOk()
+    {
+        await using var stub = LoopbackHttpStub.Answering("200 OK", "text/html; charset=utf-8", "<html><body>Please log in</body></html>");
+        var url = $"http://127.0.0.1:{stub.Port}/healthz/status";
+
+        var plugin = await ProbeProcess.RunAsync("--plugin", url);
+        var container = await ProbeProcess.RunAsync(url);
+
+        Assert.That(plugin.ExitCode, Is.EqualTo(3), plugin.ToString());
+        Assert.That(plugin.Line, Does.Match(
+            @"^HEALTHENDPOINT UNKNOWN - 200 in \d+ ms, unexpected Content-Type text/html \(expected application/json or text/plain\) \| 'time'=\d+\.\d{3}s;;;0$"));
+        Assert.That(container.ExitCode, Is.Zero, "container mode judges the status code only: " + container);
+    }
+
+    [Test]
+    public async Task InvalidJsonOnStatusUrl_PluginUnknown()
+    {
+        await using var stub = LoopbackHttpStub.Answering("200 OK", "application/json", "{\"status\":");
+
+        var run = await ProbeProcess.RunAsync("--plugin", $"http://127.0.0.1:{stub.Port}/healthz/status");
+
+        Assert.That(run.ExitCode, Is.EqualTo(3), run.ToString());
+        Assert.That(run.Line, Does.Match(@"^HEALTHENDPOINT UNKNOWN - 200 in \d+ ms, unexpected status body: not valid JSON \| 'time'=\d+\.\d{3}s;;;0$"));
+    }
+
+    [Test]
+    public async Task ServerAcceptsButNeverAnswers_CriticalWithinTheTimeout()
+    {
+        await using var stub = LoopbackHttpStub.Silent();
+        var url = $"http://127.0.0.1:{stub.Port}/healthz/status";
+
+        var plugin = await ProbeProcess.RunAsync("--plugin", "--timeout", "1s", url);
+        var container = await ProbeProcess.RunAsync("--timeout", "500ms", url);
+
+        Assert.That(stub.Accepted, Is.EqualTo(2), "both probes connected");
+        Assert.That(plugin.ExitCode, Is.EqualTo(2), plugin.ToString());
+        Assert.That(plugin.Line, Is.EqualTo($"HEALTHENDPOINT CRITICAL - timeout: no response from 127.0.0.1:{stub.Port} within 1 s"));
+        Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
+        Assert.That(container.Line, Is.EqualTo($"FAIL timeout: no response from 127.0.0.1:{stub.Port} within 500 ms"));
+
+        // The process's whole life: runtime start-up (well under a second here) plus the timeout, never more.
+        Assert.That(plugin.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).And.LessThan(TimeSpan.FromSeconds(4)));
+        Assert.That(container.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(500)).And.LessThan(TimeSpan.FromSeconds(3.5)));
+    }
+
+    [TestCase("--help")]
+    [TestCase("--version")]
+    public async Task HelpAndVersion_ExitZeroEndingWithTheVersion(string option)
+    {
+        var run = await ProbeProcess.RunAsync(option, "--plugin");
+
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.StandardOutput.TrimEnd('\n'), Does.Match(@"(^|\n)healthendpoint-probe \d+\.\d+\.\d+$"));
+        Assert.That(run.StandardOutput, option == "--help" ? Does.StartWith("Usage: healthendpoint-probe <url> [options]") : Does.Not.Contain("Usage"));
+    }
+}
