@@ -40,6 +40,16 @@ const string PostgresBinGlob = "/usr/lib/postgresql/*/bin/initdb";
 const string RedisServerName = "redis-server";
 const string AptPackages = "postgresql redis-server";
 
+// tests/Recipes.Tests runs the reverse proxies and the monitoring plugin of docs/recipes/ (binary → Debian package).
+var recipeBinaries = new Dictionary<string, string>
+{
+    ["/usr/sbin/haproxy"] = "haproxy",
+    ["/usr/bin/caddy"] = "caddy",
+    ["/usr/sbin/nginx"] = "nginx",
+    ["/usr/sbin/lighttpd"] = "lighttpd",
+    ["/usr/lib/nagios/plugins/check_http"] = "monitoring-plugins-basic",
+};
+
 ///////////////////////////////////////////////////////////////////////////////
 // TASKS
 ///////////////////////////////////////////////////////////////////////////////
@@ -107,9 +117,65 @@ Task("EnsureServerBinaries")
     }
 });
 
+Task("EnsureRecipeBinaries")
+    .Description("Installs haproxy, caddy, nginx, lighttpd and check_http via apt when missing (root only); starts no service.")
+    .Does(() =>
+{
+    var missing = recipeBinaries.Where(binary => !FileExists(binary.Key)).ToList();
+    if (missing.Count == 0)
+    {
+        Information("Recipe binaries found: {0}.", string.Join(", ", recipeBinaries.Keys));
+        return;
+    }
+
+    var packages = string.Join(" ", missing.Select(binary => binary.Value).Distinct());
+    Warning("Missing recipe binaries: {0}.", string.Join(", ", missing.Select(binary => binary.Key)));
+    if (!IsRunningOnLinux() || !Environment.IsPrivilegedProcess || !FileExists("/usr/bin/apt-get"))
+    {
+        throw new CakeException(
+            $"The recipe checks need {packages}. Install them with: sudo apt-get install -y --no-install-recommends {packages}");
+    }
+
+    // Debian's maintainer scripts start what they install (nginx and lighttpd on port 80) unless
+    // policy-rc.d says no (exit 101). Put one in place for the install when there is none, and only then remove it.
+    var wasListeningOn80 = IsListening(80);
+    const string policyPath = "/usr/sbin/policy-rc.d";
+    var ownPolicy = !System.IO.File.Exists(policyPath);
+    if (ownPolicy)
+    {
+        System.IO.File.WriteAllText(policyPath, "#!/bin/sh\n# Written by build.cake (EnsureRecipeBinaries) for one apt-get install.\nexit 101\n");
+        System.IO.File.SetUnixFileMode(policyPath, (UnixFileMode)Convert.ToInt32("755", 8));
+    }
+
+    try
+    {
+        RunOrFail("apt-get", "update");
+        RunOrFail("apt-get", $"-o DPkg::Lock::Timeout=300 install -y --no-install-recommends {packages}");
+    }
+    finally
+    {
+        if (ownPolicy)
+        {
+            System.IO.File.Delete(policyPath);
+        }
+    }
+
+    var stillMissing = recipeBinaries.Keys.Where(path => !FileExists(path)).ToList();
+    if (stillMissing.Count > 0)
+    {
+        throw new CakeException($"Still missing after apt-get: {string.Join(", ", stillMissing)}.");
+    }
+
+    if (!wasListeningOn80 && IsListening(80))
+    {
+        throw new CakeException("Something listens on port 80 since the install; a package started its service. Stop it by its PID.");
+    }
+});
+
 Task("Test")
     .Description("Runs every test assembly; the last output line is 'N passed, N failed' (summed over the trx files).")
     .IsDependentOn("EnsureServerBinaries")
+    .IsDependentOn("EnsureRecipeBinaries")
     .IsDependentOn("Build")
     .IsDependentOn("PackageTest")
     .Does(() =>
@@ -533,6 +599,20 @@ string FindOnPath(string fileName)
     return searchPath
         .Select(directory => System.IO.Path.Combine(directory, fileName))
         .FirstOrDefault(System.IO.File.Exists);
+}
+
+// Whether anything accepts TCP connections on 127.0.0.1:port (a service bound to any address does).
+bool IsListening(int port)
+{
+    using var client = new System.Net.Sockets.TcpClient();
+    try
+    {
+        return client.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromSeconds(2)) && client.Connected;
+    }
+    catch (AggregateException)
+    {
+        return false;
+    }
 }
 
 bool LoadBenchExists() => GetFiles($"./{LoadBenchProject}/*.csproj").Any();

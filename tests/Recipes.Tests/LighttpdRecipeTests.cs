@@ -1,0 +1,49 @@
+using System.IO;
+using System.Threading.Tasks;
+
+namespace Recipes.Tests;
+
+/// <summary>docs/recipes/lighttpd.md, run by Debian's lighttpd in front of LegacyApp (under /rt/) and a real PostgreSQL.</summary>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class LighttpdRecipeTests
+{
+    [Test]
+    public async Task RtProxyConf_DatabaseStoppedAndStarted_PrefixedStatusGoes200Then503Then200AndPingAndPageWork()
+    {
+        await using var stack = await RecipeStack.StartAsync("/rt/");
+        var recipe = RecipeFile.Load("lighttpd.md");
+        Directory.CreateDirectory(stack.TempPath("htdocs"));
+        await using var lighttpd = await ForegroundProcess.StartAsync("lighttpd", port =>
+        {
+            var site = recipe.Block("rt-proxy.conf")
+                .Replace("127.0.0.1:8080", stack.AppAddress)
+                .Replace("\"port\" => 8080", $"\"port\" => {stack.App.Port}")
+                .WriteTo(stack.TempPath("rt-proxy.conf"));
+            var config = new RecipeText("lighttpd.conf", MainConfig(stack.TemporaryDirectory, port, site)).WriteTo(stack.TempPath("lighttpd.conf"));
+            return new ForegroundCommand("/usr/sbin/lighttpd", ["-D", "-f", config]);
+        });
+        var proxy = new ProxiedSite(RecipeStack.CreateClient(), $"http://127.0.0.1:{lighttpd.Port}", "www.example.com");
+
+        Assert.That(await proxy.GetAsync("/rt/"), Does.StartWith("200 <!doctype html><title>LegacyApp</title>"), lighttpd.Output);
+        await HealthTransitions.RunAsync(
+            stack,
+            "lighttpd /rt/healthz/status",
+            () => proxy.GetAsync("/rt/healthz/status"),
+            healthy: """200 {"checks":{"database":"ok","redis":"skipped"},"status":"ok"}""",
+            unhealthy: """503 {"checks":{"database":"fail","redis":"skipped"},"status":"fail"}""");
+        Assert.That(await proxy.GetAsync("/rt/healthz/ping"), Is.EqualTo("200 pong"));
+    }
+
+    // What Debian's /etc/lighttpd/lighttpd.conf provides, bound to loopback, with every path in the temp folder.
+    private static string MainConfig(string directory, int port, string siteConfig) => $"""
+        server.modules = ( )
+        server.bind = "127.0.0.1"
+        server.port = {port}
+        server.document-root = "{directory}/htdocs"
+        server.upload-dirs = ( "{directory}" )
+        server.errorlog = "{directory}/error.log"
+        include "{siteConfig}"
+        """;
+}

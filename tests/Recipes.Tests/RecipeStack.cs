@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Threading.Tasks;
+using Owin.HealthEndpoint.Testing;
+
+namespace Recipes.Tests;
+
+/// <summary>
+/// What every recipe stands in front of: a real PostgreSQL and LegacyApp in its own process, configured the way
+/// the README deploys it (<c>Urls</c>, <c>Database__Provider=Npgsql</c>, <c>Database__ConnectionString</c>).
+/// </summary>
+internal sealed class RecipeStack : IAsyncDisposable
+{
+    private RecipeStack(PostgresServer database, ForegroundProcess app, string pathBase, string temporaryDirectory)
+    {
+        Database = database;
+        App = app;
+        AppAddress = $"127.0.0.1:{app.Port}";
+        AppBaseUri = new Uri($"http://{AppAddress}{pathBase}");
+        TemporaryDirectory = temporaryDirectory;
+    }
+
+    /// <summary>The PostgreSQL the app's database check uses; stop and start it to drive the recipes.</summary>
+    public PostgresServer Database { get; }
+
+    /// <summary>The LegacyApp process.</summary>
+    public ForegroundProcess App { get; }
+
+    /// <summary><c>127.0.0.1:port</c> of the app: what replaces a recipe's <c>127.0.0.1:8080</c>.</summary>
+    public string AppAddress { get; }
+
+    /// <summary>The app's listener prefix, e.g. <c>http://127.0.0.1:port/rt/</c>.</summary>
+    public Uri AppBaseUri { get; }
+
+    /// <summary>A folder for the proxy's config, pid, log and temp files; deleted on dispose.</summary>
+    public string TemporaryDirectory { get; }
+
+    /// <summary>Starts PostgreSQL, then LegacyApp listening on <c>http://127.0.0.1:port{pathBase}</c>.</summary>
+    public static async Task<RecipeStack> StartAsync(string pathBase = "/")
+    {
+        var database = await PostgresServer.StartAsync();
+        try
+        {
+            var app = await ForegroundProcess.StartAsync("LegacyApp", port =>
+            {
+                var command = new ForegroundCommand("dotnet", [LegacyAppDll()]);
+                command.Environment["Urls"] = $"http://127.0.0.1:{port}{pathBase}";
+                command.Environment["Database__Provider"] = "Npgsql";
+                command.Environment["Database__ConnectionString"] = database.ConnectionString;
+                return command;
+            });
+            var temporaryDirectory = Directory.CreateTempSubdirectory("healthendpoint-recipe-").FullName;
+            return new RecipeStack(database, app, pathBase, temporaryDirectory);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A path inside <see cref="TemporaryDirectory"/>.</summary>
+    public string TempPath(string name) => Path.Combine(TemporaryDirectory, name);
+
+    /// <summary>An HttpClient that, like a probe, sends no cookies and follows no redirects.</summary>
+    public static HttpClient CreateClient() =>
+        new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+        try
+        {
+            Directory.Delete(TemporaryDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder must not fail the run; the OS cleans /tmp.
+        }
+    }
+
+    // The sample's own build output (built with the solution, like LegacyApp.Tests uses it).
+    private static string LegacyAppDll()
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var output = Path.Combine(RecipeFile.RepositoryRoot(), "samples", "LegacyApp", "bin", configuration, "net10.0");
+        return Directory.GetFiles(output, "LegacyApp.dll", SearchOption.AllDirectories).Single();
+    }
+}
