@@ -225,12 +225,13 @@ Task("Pack")
 });
 
 Task("PackageTest")
-    .Description("Checks every package's metadata and contents, proves the core DLLs deterministic, and runs the packed HealthEndpoint.Owin in a fresh consumer project.")
+    .Description("Checks every package's metadata and contents, proves the core DLLs deterministic, installs the probe tool, and runs the packed HealthEndpoint.Owin in a fresh consumer project.")
     .IsDependentOn("Pack")
     .Does(() =>
 {
     CheckPackageContents();
     CheckDeterministicPack();
+    CheckProbeToolInstalls();
 
     // Outside the repository, so that none of its Directory.Build.props or central versions apply.
     var consumer = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "healthendpoint-consumer-" + Guid.NewGuid().ToString("N"));
@@ -274,6 +275,38 @@ Task("PackageTest")
         DeleteDirectory(consumer, new DeleteDirectorySettings { Recursive = true, Force = true });
     }
 });
+
+// Installs healthendpoint-probe from artifacts/packages alone (as `dotnet tool install --tool-path` would in a
+// Dockerfile) and runs it: --version exits 0, and a probe of a closed loopback port fails with exit 1.
+void CheckProbeToolInstalls()
+{
+    var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "healthendpoint-probe-tool-" + Guid.NewGuid().ToString("N"));
+    System.IO.Directory.CreateDirectory(folder);
+    var config = System.IO.Path.Combine(folder, "nuget.config");
+    System.IO.File.WriteAllText(config, $@"<?xml version=""1.0"" encoding=""utf-8""?>
+<configuration>
+  <packageSources><clear /><add key=""local"" value=""{MakeAbsolute(packagesDirectory).FullPath}"" /></packageSources>
+  <config><add key=""globalPackagesFolder"" value=""{folder}/packages"" /></config>
+</configuration>");
+    try
+    {
+        var toolPath = System.IO.Path.Combine(folder, "bin");
+        RunOrFail("dotnet", $"tool install HealthEndpoint.Probe --tool-path {toolPath} --configfile {config}");
+        var probe = System.IO.Path.Combine(toolPath, "healthendpoint-probe");
+        var version = StartProcess(probe, new ProcessSettings { Arguments = "--version", RedirectStandardOutput = true }, out var versionLines);
+        var closed = StartProcess(probe, new ProcessSettings { Arguments = "http://127.0.0.1:1/healthz/ping --timeout 2s", RedirectStandardOutput = true }, out var closedLines);
+        var closedLine = closedLines.SingleOrDefault() ?? string.Empty;
+        Information("healthendpoint-probe --version: exit {0}; closed port: exit {1}, '{2}'", version, closed, closedLine);
+        if (version != 0 || closed != 1 || !closedLine.StartsWith("FAIL ", StringComparison.Ordinal))
+        {
+            throw new CakeException("The installed healthendpoint-probe tool did not behave (see the lines above).");
+        }
+    }
+    finally
+    {
+        DeleteDirectory(folder, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
+}
 
 ///////////////////////////////////////////////////////////////////////////////
 // BENCHMARKS (./build.sh --target=Bench)
@@ -457,8 +490,12 @@ void CheckPackageContents()
             "no <repository type=\"git\" url=...>");
         Require(repository?.Attribute("commit")?.Value == commit, $"repository commit is not HEAD ({commit})");
 
+        // A library carries lib/<tfm>/*.dll with XML docs and PDBs; a .NET tool (healthendpoint-probe) carries
+        // tools/<tfm>/any/ with the tool's settings instead.
         var dlls = entries.Where(name => name.StartsWith("lib/", StringComparison.Ordinal) && name.EndsWith(".dll", StringComparison.Ordinal)).ToList();
-        Require(dlls.Any(), "no lib/*/*.dll");
+        var isTool = entries.Any(name => name.StartsWith("tools/", StringComparison.Ordinal) && name.EndsWith("/DotnetToolSettings.xml", StringComparison.Ordinal));
+        Require(dlls.Any() || (isTool && entries.Any(name => name.StartsWith("tools/", StringComparison.Ordinal) && name.EndsWith(".dll", StringComparison.Ordinal))),
+            "no lib/*/*.dll, and not a .NET tool package");
         foreach (var dll in dlls)
         {
             Require(entries.Contains(System.IO.Path.ChangeExtension(dll, ".xml")), $"{dll} has no XML documentation beside it");
