@@ -7,8 +7,8 @@ namespace Owin.HealthEndpoint;
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
 /// <summary>
-/// OWIN middleware that answers the ping and status paths itself, without calling the app it wraps, and
-/// passes every other request to that app untouched.
+/// OWIN middleware that answers the ping and status paths (and the opt-in probe paths) itself, without calling
+/// the app it wraps, and passes every other request to that app untouched.
 /// </summary>
 /// <remarks>
 /// It follows the OWIN middleware-class convention, so a Katana app can add it with

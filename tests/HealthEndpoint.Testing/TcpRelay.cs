@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -10,8 +11,13 @@ namespace Owin.HealthEndpoint.Testing;
 /// <summary>How many connections a <see cref="TcpRelay"/> accepted since its counts were last reset.</summary>
 /// <param name="Accepted">Connections accepted since the reset.</param>
 /// <param name="Open">Of those, how many are open now.</param>
-/// <param name="MaxOpen">Of those, the most that were open at the same moment.</param>
-public readonly record struct TcpRelayCounts(int Accepted, int Open, int MaxOpen);
+/// <param name="MaxOpen">Of those, the most that were open at the same moment, as the relay saw it.</param>
+/// <param name="MaxOverlapping">
+/// Of those, the most that were open together for longer than <see cref="TcpRelay.CloseLag"/>: the relay sees a
+/// close only when its pump runs, so a client that closes a connection and at once opens the next can look like
+/// two open at once for a few milliseconds under load. A real pile-up overlaps for as long as the server hangs.
+/// </param>
+public readonly record struct TcpRelayCounts(int Accepted, int Open, int MaxOpen, int MaxOverlapping);
 
 /// <summary>
 /// A loopback TCP relay: listens on 127.0.0.1 on a free port and forwards each accepted connection to
@@ -27,6 +33,9 @@ public readonly record struct TcpRelayCounts(int Accepted, int Open, int MaxOpen
 /// </remarks>
 public sealed class TcpRelay : IAsyncDisposable
 {
+    /// <summary>How long a connection may seem to outlive its client's close: the relay's own reaction time.</summary>
+    public static readonly TimeSpan CloseLag = TimeSpan.FromMilliseconds(100);
+
     private const int BufferSize = 16 * 1024;
     private const int ListenBacklog = 512;
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(10);
@@ -45,6 +54,7 @@ public sealed class TcpRelay : IAsyncDisposable
     private int _accepted;
     private int _openInGeneration;
     private int _maxOpenInGeneration;
+    private List<Span> _spans = [];
 
     private TcpRelay(Socket listener, int targetPort, int maxConnections)
     {
@@ -74,7 +84,7 @@ public sealed class TcpRelay : IAsyncDisposable
         {
             lock (_gate)
             {
-                return new TcpRelayCounts(_accepted, _openInGeneration, _maxOpenInGeneration);
+                return new TcpRelayCounts(_accepted, _openInGeneration, _maxOpenInGeneration, MaxOverlapping(_spans));
             }
         }
     }
@@ -109,6 +119,7 @@ public sealed class TcpRelay : IAsyncDisposable
             _accepted = 0;
             _openInGeneration = 0;
             _maxOpenInGeneration = 0;
+            _spans = [];
         }
     }
 
@@ -148,6 +159,7 @@ public sealed class TcpRelay : IAsyncDisposable
 
             Interlocked.Increment(ref _totalAccepted);
             int generation;
+            var span = new Span(Stopwatch.GetTimestamp());
             lock (_gate)
             {
                 if (_open >= _maxConnections)
@@ -162,9 +174,10 @@ public sealed class TcpRelay : IAsyncDisposable
                 _accepted++;
                 _openInGeneration++;
                 _maxOpenInGeneration = Math.Max(_maxOpenInGeneration, _openInGeneration);
+                _spans.Add(span);
             }
 
-            var connection = RelayAsync(client, generation);
+            var connection = RelayAsync(client, generation, span);
             lock (_gate)
             {
                 if (!connection.IsCompleted)
@@ -187,7 +200,7 @@ public sealed class TcpRelay : IAsyncDisposable
         }
     }
 
-    private async Task RelayAsync(Socket client, int generation)
+    private async Task RelayAsync(Socket client, int generation, Span span)
     {
         await Task.Yield();
         using var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -207,7 +220,7 @@ public sealed class TcpRelay : IAsyncDisposable
             // The connection counts as closed as soon as either side has closed it, not once the relay has finished
             // tearing it down, so that a client's next connection never appears to overlap its last one.
             await Task.WhenAny(toServer, toClient);
-            closed = MarkClosed(generation);
+            closed = MarkClosed(generation, span);
             await Task.WhenAll(toServer, toClient);
         }
         finally
@@ -215,15 +228,16 @@ public sealed class TcpRelay : IAsyncDisposable
             client.Dispose();
             if (!closed)
             {
-                MarkClosed(generation);
+                MarkClosed(generation, span);
             }
         }
     }
 
-    private bool MarkClosed(int generation)
+    private bool MarkClosed(int generation, Span span)
     {
         lock (_gate)
         {
+            span.Closed = Stopwatch.GetTimestamp();
             _open--;
             if (generation == _generation)
             {
@@ -232,6 +246,34 @@ public sealed class TcpRelay : IAsyncDisposable
         }
 
         return true;
+    }
+
+    // A sweep over [accepted, closed - CloseLag]; a connection still open counts as open until now.
+    private static int MaxOverlapping(List<Span> spans)
+    {
+        var lag = (long)(CloseLag.TotalSeconds * Stopwatch.Frequency);
+        var now = Stopwatch.GetTimestamp();
+        var events = new List<(long Time, int Delta)>(spans.Count * 2);
+        foreach (var span in spans)
+        {
+            var end = (span.Closed ?? now) - lag;
+            if (end > span.Accepted)
+            {
+                events.Add((span.Accepted, 1));
+                events.Add((end, -1));
+            }
+        }
+
+        // Ends sort before starts at the same instant: touching intervals do not overlap.
+        events.Sort((left, right) => left.Time != right.Time ? left.Time.CompareTo(right.Time) : left.Delta.CompareTo(right.Delta));
+        int open = 0, max = 0;
+        foreach (var (_, delta) in events)
+        {
+            open += delta;
+            max = Math.Max(max, open);
+        }
+
+        return max;
     }
 
     private static async Task PumpAsync(Socket from, Socket to, Task connect, CancellationTokenSource end)
@@ -269,5 +311,12 @@ public sealed class TcpRelay : IAsyncDisposable
             // Whichever direction ends first ends the connection, as a real server or client would see it.
             await end.CancelAsync();
         }
+    }
+
+    private sealed class Span(long accepted)
+    {
+        public long Accepted { get; } = accepted;
+
+        public long? Closed { get; set; }
     }
 }

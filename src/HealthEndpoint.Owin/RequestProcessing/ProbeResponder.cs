@@ -14,6 +14,9 @@ using Outcomes = IReadOnlyList<KeyValuePair<string, CheckOutcome>>;
 /// </remarks>
 internal sealed class ProbeResponder
 {
+    /// <summary>The pseudo-check reported as <c>fail</c> while the host drains; no registered check may use it.</summary>
+    public const string ShutdownCheckName = "shutdown";
+
     private static readonly Outcomes NoChecks = Array.Empty<KeyValuePair<string, CheckOutcome>>();
     private static readonly Outcomes Alive = [new("ping", CheckOutcome.Ok)];
     private static readonly Outcomes Started = [new("started", CheckOutcome.Ok)];
@@ -38,9 +41,6 @@ internal sealed class ProbeResponder
         _readyName = LastSegment(options.ReadyPath);
         _startupName = LastSegment(options.StartupPath);
     }
-
-    /// <summary>The pseudo-check reported as <c>fail</c> while the host drains; no registered check may use it.</summary>
-    public const string ShutdownCheckName = "shutdown";
 
     public Task AnswerAsync(IDictionary<string, object> environment, HealthRoute route, bool includeBody)
     {
