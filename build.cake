@@ -232,6 +232,7 @@ Task("PackageTest")
     CheckPackageContents();
     CheckDeterministicPack();
     CheckProbeToolInstalls();
+    CheckProbeToolSelfContained();
 
     // Outside the repository, so that none of its Directory.Build.props or central versions apply.
     var consumer = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "healthendpoint-consumer-" + Guid.NewGuid().ToString("N"));
@@ -305,6 +306,37 @@ void CheckProbeToolInstalls()
     finally
     {
         DeleteDirectory(folder, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
+}
+
+// Publishes healthendpoint-probe as a self-contained app for this machine's runtime identifier (no .NET needed
+// in the image) and runs it against a closed loopback port: one FAIL line, exit 1.
+void CheckProbeToolSelfContained()
+{
+    var output = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "healthendpoint-probe-sc-" + Guid.NewGuid().ToString("N"));
+    try
+    {
+        var runtime = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        RunOrFail("dotnet", $"publish ./src/HealthEndpoint.Probe -c {configuration} -r {runtime} --self-contained -o {output}");
+        var exitCode = StartProcess(System.IO.Path.Combine(output, "healthendpoint-probe"), new ProcessSettings
+        {
+            Arguments = "http://127.0.0.1:1/healthz/ping --timeout 2s",
+            RedirectStandardOutput = true,
+            EnvironmentVariables = new Dictionary<string, string> { ["DOTNET_ROOT"] = "/nonexistent" },
+        }, out var lines);
+        var line = lines.SingleOrDefault() ?? string.Empty;
+        Information("self-contained healthendpoint-probe ({0}): exit {1}, '{2}'", runtime, exitCode, line);
+        if (exitCode != 1 || !line.StartsWith("FAIL ", StringComparison.Ordinal))
+        {
+            throw new CakeException("The self-contained healthendpoint-probe did not behave (see the line above).");
+        }
+    }
+    finally
+    {
+        if (System.IO.Directory.Exists(output))
+        {
+            DeleteDirectory(output, new DeleteDirectorySettings { Recursive = true, Force = true });
+        }
     }
 }
 
