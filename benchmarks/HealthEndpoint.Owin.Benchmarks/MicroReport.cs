@@ -19,6 +19,7 @@ internal static class MicroReport
 {
     private const string Direct = nameof(MiddlewareBenchmarks.PassThrough_Direct);
     private const string Wrapped = nameof(MiddlewareBenchmarks.PassThrough_Wrapped);
+    private const string WrappedProbesOn = nameof(MiddlewareBenchmarks.PassThrough_WrappedProbesOn);
     private const string Reset = nameof(MiddlewareBenchmarks.Reset);
     private const string PathLookup = nameof(MiddlewareBenchmarks.PathLookup_Reference);
 
@@ -28,6 +29,7 @@ internal static class MicroReport
     [
         new(Direct, null, null, "baseline"),
         new(Wrapped, null, 0, "0 B; ≤ 2 ns over direct (delta row)"),
+        new(WrappedProbesOn, null, 0, "0 B (livez, readyz, startupz, per-check paths on)"),
         new(PathLookup, null, null, "reference: one environment read"),
         new(nameof(MiddlewareBenchmarks.Ping_Get), 150, 128, "≤ 150 ns, ≤ 128 B"),
         new(nameof(MiddlewareBenchmarks.Ping_Head), 150, 128, "≤ 150 ns, ≤ 128 B"),
@@ -60,7 +62,7 @@ internal static class MicroReport
                 continue;
             }
 
-            var net = result.Mean is { } mean && reset is { } resetMean && target.Benchmark is not (Direct or Wrapped or PathLookup or Reset)
+            var net = result.Mean is { } mean && reset is { } resetMean && target.Benchmark is not (Direct or Wrapped or WrappedProbesOn or PathLookup or Reset)
                 ? Nanoseconds(mean - resetMean)
                 : string.Empty;
             var time = target.MaxNanoseconds is { } maxTime ? Verdict(result.Mean, result.Error, maxTime) : "–";

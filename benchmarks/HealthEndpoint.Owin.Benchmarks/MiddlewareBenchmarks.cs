@@ -37,6 +37,7 @@ public class MiddlewareBenchmarks
 
     private readonly AppFunc _app = NoOpApp;
     private HealthEndpointMiddleware _middleware = null!;
+    private HealthEndpointMiddleware _middlewareProbesOn = null!;
     private Dictionary<string, object> _passThrough = null!;
 
     // The interface on purpose: OWIN hands the middleware an IDictionary, and that call is what is measured.
@@ -59,6 +60,13 @@ public class MiddlewareBenchmarks
         };
         options.Checks.Add(new HealthCheckRegistration("noop", static _ => Task.CompletedTask));
         _middleware = new HealthEndpointMiddleware(_app, options);
+        _middlewareProbesOn = new HealthEndpointMiddleware(_app, new HealthEndpointOptions
+        {
+            LivePath = "/livez",
+            ReadyPath = "/readyz",
+            StartupPath = "/startupz",
+            PerCheckPaths = true,
+        });
 
         _passThrough = Environment("GET", AppPath);
         _passThroughView = _passThrough;
@@ -80,6 +88,7 @@ public class MiddlewareBenchmarks
         ExpectAnswer(_pingHead, 200);
         ExpectAnswer(_pingPost, 405);
         _middleware.Invoke(_passThrough).GetAwaiter().GetResult();
+        _middlewareProbesOn.Invoke(_passThrough).GetAwaiter().GetResult();
         if (_passThrough.ContainsKey(StatusCodeKey))
         {
             throw new InvalidOperationException($"'{AppPath}' was answered by the middleware, not passed through.");
@@ -93,6 +102,10 @@ public class MiddlewareBenchmarks
     /// <summary>A non-health path through the middleware to the same no-op app.</summary>
     [Benchmark]
     public Task PassThrough_Wrapped() => _middleware.Invoke(_passThrough);
+
+    /// <summary>The same path through a middleware with every opt-in probe path on: what they add for the app's traffic.</summary>
+    [Benchmark]
+    public Task PassThrough_WrappedProbesOn() => _middlewareProbesOn.Invoke(_passThrough);
 
     /// <summary>
     /// One read of <c>owin.RequestPath</c> through <see cref="IDictionary{TKey, TValue}"/>, as the middleware does it:

@@ -18,7 +18,9 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 public sealed class HealthEndpointMiddleware
 {
     private readonly AppFunc _next;
-    private readonly HealthRouter _router;
+    private readonly HealthPath _pingPath;
+    private readonly HealthPath _statusPath;
+    private readonly HealthRouter? _router;
     private readonly ProbeResponder _responder;
     private readonly ClientAccessPolicy? _access;
 
@@ -45,7 +47,9 @@ public sealed class HealthEndpointMiddleware
             slots.Add(new CheckSlot(registration.Name, registration.Check));
         }
 
-        _router = new HealthRouter(options, slots.ConvertAll(slot => slot.Name));
+        _pingPath = new HealthPath(options.PingPath);
+        _statusPath = new HealthPath(options.StatusPath);
+        _router = HealthRouter.IsNeeded(options) ? new HealthRouter(options, slots.ConvertAll(slot => slot.Name)) : null;
         var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger);
         _responder = new ProbeResponder(runner, options);
         if (options.AllowedNetworks.Count > 0)
@@ -64,10 +68,23 @@ public sealed class HealthEndpointMiddleware
         // under System.Web an early await would move the legacy app off its HttpContext.
         if (environment.TryGetValue(OwinKeys.RequestPath, out var value) && value is string path)
         {
-            var route = _router.Match(path);
-            if (route.Kind != HealthRouteKind.None)
+            if (_pingPath.Matches(path))
             {
-                return Answer(environment, route);
+                return Answer(environment, HealthRoute.Ping);
+            }
+
+            if (_statusPath.Matches(path))
+            {
+                return Answer(environment, HealthRoute.Status);
+            }
+
+            if (_router is not null)
+            {
+                var route = _router.Match(path);
+                if (route.Kind != HealthRouteKind.None)
+                {
+                    return Answer(environment, route);
+                }
             }
         }
 

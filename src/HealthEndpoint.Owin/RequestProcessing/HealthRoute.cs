@@ -19,6 +19,8 @@ internal enum HealthRouteKind
 internal readonly struct HealthRoute
 {
     public static readonly HealthRoute None;
+    public static readonly HealthRoute Ping = new(HealthRouteKind.Ping);
+    public static readonly HealthRoute Status = new(HealthRouteKind.Status);
 
     public HealthRoute(HealthRouteKind kind, string? check = null)
     {

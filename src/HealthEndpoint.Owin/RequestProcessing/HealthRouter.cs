@@ -3,14 +3,14 @@ using System.Collections.Generic;
 
 namespace Owin.HealthEndpoint;
 
-/// <summary>Maps a request path to the health answer it asks for, or to none.</summary>
+/// <summary>Maps a request path to the opt-in health answer it asks for (livez, readyz, startupz, per-check), or to none.</summary>
 /// <remarks>
-/// Every test starts with a length comparison, so that a request for the app costs two or three integer compares
-/// when only the RT paths are on. Paths that are switched off are <see langword="null"/> and cost one more.
+/// The middleware matches the two RT paths itself and creates a router only when an opt-in path is on, so that
+/// with the defaults a request for the app costs what it did before these paths existed. Every test here also
+/// starts with a length comparison; paths that are switched off are <see langword="null"/>.
 /// </remarks>
 internal sealed class HealthRouter
 {
-    private readonly HealthPath _ping;
     private readonly HealthPath _status;
     private readonly HealthPath? _live;
     private readonly HealthPath? _ready;
@@ -19,7 +19,6 @@ internal sealed class HealthRouter
 
     public HealthRouter(HealthEndpointOptions options, IReadOnlyList<string> checkNames)
     {
-        _ping = new HealthPath(options.PingPath);
         _status = new HealthPath(options.StatusPath);
         _live = options.LivePath is null ? null : new HealthPath(options.LivePath);
         _ready = options.ReadyPath is null ? null : new HealthPath(options.ReadyPath);
@@ -27,18 +26,12 @@ internal sealed class HealthRouter
         _checkNames = options.PerCheckPaths ? new List<string>(checkNames).ToArray() : null;
     }
 
+    /// <summary>Whether any opt-in path is on; without one the middleware needs no router.</summary>
+    public static bool IsNeeded(HealthEndpointOptions options) =>
+        options.LivePath is not null || options.ReadyPath is not null || options.StartupPath is not null || options.PerCheckPaths;
+
     public HealthRoute Match(string path)
     {
-        if (_ping.Matches(path))
-        {
-            return new HealthRoute(HealthRouteKind.Ping);
-        }
-
-        if (_status.Matches(path))
-        {
-            return new HealthRoute(HealthRouteKind.Status);
-        }
-
         if (_live is not null && _live.Matches(path))
         {
             return new HealthRoute(HealthRouteKind.Live);
