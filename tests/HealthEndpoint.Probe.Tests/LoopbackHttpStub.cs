@@ -9,8 +9,8 @@ using System.Threading.Tasks;
 namespace HealthEndpoint.Probe.Tests;
 
 /// <summary>
-/// A raw TCP server on 127.0.0.1: either answers every request with one fixed HTTP response, or accepts connections
-/// and never answers (a hung server).
+/// A raw TCP server on 127.0.0.1: either answers every request with one fixed HTTP response (also a TLS handshake,
+/// as a plain HTTP server does), or accepts connections and never answers (a hung server).
 /// </summary>
 internal sealed class LoopbackHttpStub : IAsyncDisposable
 {
@@ -91,6 +91,8 @@ internal sealed class LoopbackHttpStub : IAsyncDisposable
         }
     }
 
+    // Like a real server, bytes that cannot start a request line (a TLS ClientHello starts with 0x16) are answered at
+    // once rather than waited on for a blank line that will never come.
     private async Task ReadHeadersAsync(NetworkStream stream)
     {
         var received = new StringBuilder();
@@ -98,7 +100,7 @@ internal sealed class LoopbackHttpStub : IAsyncDisposable
         while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
         {
             var read = await stream.ReadAsync(buffer, _stop.Token);
-            if (read == 0)
+            if (read == 0 || (received.Length == 0 && !char.IsAsciiLetterUpper((char)buffer[0])))
             {
                 return;
             }
