@@ -20,43 +20,20 @@ internal sealed class LoopbackTlsStub : IAsyncDisposable
 {
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly X509Certificate2 _certificate = CreateSelfSignedCertificate();
-    private readonly Task _acceptLoop;
+    private readonly LoopbackListener _listener;
 
-    public LoopbackTlsStub()
-    {
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _acceptLoop = AcceptAsync();
-    }
+    public LoopbackTlsStub() => _listener = new LoopbackListener(HandshakeAsync);
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     /// <summary>Counts accepted connections, so a test can prove the probe reached the server.</summary>
-    public int Accepted { get; private set; }
+    public int Accepted => _listener.Accepted;
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
+        await _listener.DisposeAsync();
         _certificate.Dispose();
-        _stop.Dispose();
     }
 
     private static X509Certificate2 CreateSelfSignedCertificate()
@@ -74,19 +51,10 @@ internal sealed class LoopbackTlsStub : IAsyncDisposable
         return request.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(1));
     }
 
-    private async Task AcceptAsync()
+    private async Task HandshakeAsync(TcpClient client, CancellationToken cancellationToken)
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            Accepted++;
-            await HandshakeAsync(client);
-        }
-    }
-
-    private async Task HandshakeAsync(TcpClient client)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        using var connection = client;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(HandshakeTimeout);
         var tls = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
         await using (tls)
@@ -103,7 +71,7 @@ internal sealed class LoopbackTlsStub : IAsyncDisposable
             catch (IOException)
             {
             }
-            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
             }
         }

@@ -103,36 +103,18 @@ public sealed class ProbeFailureTests
     public async Task UntrustedCertificate_PluginCriticalAndContainerFailNamingTheCertificate()
     {
         await using var server = new LoopbackTlsStub();
-        var url = $"https://127.0.0.1:{server.Port}/healthz/status";
 
-        var plugin = await ProbeProcess.RunAsync("--plugin", url);
-        var container = await ProbeProcess.RunAsync(url);
-
+        await AssertNoResponseAsync(server.Port, "the server certificate is not trusted");
         Assert.That(server.Accepted, Is.EqualTo(2), "both probes connected");
-        var reason = $"TLS handshake with 127.0.0.1:{server.Port} failed: the server certificate is not trusted";
-        Assert.That(plugin.ExitCode, Is.EqualTo(2), plugin.ToString());
-        Assert.That(plugin.Line, Is.EqualTo("HEALTHENDPOINT CRITICAL - " + reason));
-        Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
-        Assert.That(container.Line, Is.EqualTo("FAIL " + reason));
-        AssertNoExceptionText(plugin, container);
     }
 
     [Test]
     public async Task PlainHttpServerOnHttpsUrl_PluginCriticalAndContainerFailNamingTls()
     {
         await using var stub = LoopbackHttpStub.Answering("400 Bad Request", "text/plain", "bad request");
-        var url = $"https://127.0.0.1:{stub.Port}/healthz/status";
 
-        var plugin = await ProbeProcess.RunAsync("--plugin", url);
-        var container = await ProbeProcess.RunAsync(url);
-
+        await AssertNoResponseAsync(stub.Port, "the server did not answer with TLS (plain HTTP on an https:// URL?)");
         Assert.That(stub.Accepted, Is.EqualTo(2), "both probes connected");
-        var reason = $"TLS handshake with 127.0.0.1:{stub.Port} failed: the server did not answer with TLS (plain HTTP on an https:// URL?)";
-        Assert.That(plugin.ExitCode, Is.EqualTo(2), plugin.ToString());
-        Assert.That(plugin.Line, Is.EqualTo("HEALTHENDPOINT CRITICAL - " + reason));
-        Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
-        Assert.That(container.Line, Is.EqualTo("FAIL " + reason));
-        AssertNoExceptionText(plugin, container);
     }
 
     [TestCase("--help")]
@@ -146,9 +128,21 @@ public sealed class ProbeFailureTests
         Assert.That(run.StandardOutput, option == "--help" ? Does.StartWith("Usage: healthendpoint-probe <url> [options]") : Does.Not.Contain("Usage"));
     }
 
-    private static void AssertNoExceptionText(params ProbeRun[] runs)
+    // Both modes against https://127.0.0.1:port/healthz/status: CRITICAL (2) and FAIL (1), one line naming the TLS
+    // failure, and no exception type or stack trace anywhere in the output.
+    private static async Task AssertNoResponseAsync(int port, string tlsReason)
     {
-        foreach (var run in runs)
+        var url = $"https://127.0.0.1:{port}/healthz/status";
+        var reason = $"TLS handshake with 127.0.0.1:{port} failed: {tlsReason}";
+
+        var plugin = await ProbeProcess.RunAsync("--plugin", url);
+        var container = await ProbeProcess.RunAsync(url);
+
+        Assert.That(plugin.ExitCode, Is.EqualTo(2), plugin.ToString());
+        Assert.That(plugin.Line, Is.EqualTo("HEALTHENDPOINT CRITICAL - " + reason));
+        Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
+        Assert.That(container.Line, Is.EqualTo("FAIL " + reason));
+        foreach (var run in new[] { plugin, container })
         {
             Assert.That(run.StandardOutput + run.StandardError, Does.Not.Contain("Exception").And.Not.Contain("   at "), run.ToString());
         }
