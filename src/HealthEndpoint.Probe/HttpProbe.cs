@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -29,6 +31,17 @@ internal static class HttpProbe
         // A probe is a stranger: no cookie jar (so no session), redirects reported as the 3xx they are, and no
         // HTTP(S)_PROXY from the environment between a container and its own loopback.
         using var handler = new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, UseProxy = false };
+
+        // The runtime's verdict on the certificate, unchanged; only remembered, so a TLS failure can say why.
+        var certificateJudged = false;
+        string? certificateProblem = null;
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, chain, errors) =>
+        {
+            certificateJudged = true;
+            certificateProblem = ServerCertificate.Problem(errors, chain, url.Host);
+            return errors == SslPolicyErrors.None;
+        };
+
         using var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -51,7 +64,7 @@ internal static class HttpProbe
         }
         catch (HttpRequestException exception)
         {
-            return ProbeResult.Failed(url, clock.Elapsed, Describe(exception, url));
+            return ProbeResult.Failed(url, clock.Elapsed, Describe(exception, url, certificateJudged, certificateProblem));
         }
         catch (IOException)
         {
@@ -79,20 +92,29 @@ internal static class HttpProbe
     }
 
     // Words of our own, never the exception's type or message: the line must read the same on every runtime.
-    private static string Describe(HttpRequestException exception, Uri url)
+    private static string Describe(HttpRequestException exception, Uri url, bool certificateJudged, string? certificateProblem)
     {
         var endpoint = Endpoint(url);
         return exception.HttpRequestError switch
         {
             HttpRequestError.NameResolutionError => $"cannot resolve host {url.Host}",
             HttpRequestError.ConnectionError => $"cannot connect to {endpoint}: {SocketReason(exception)}",
-            HttpRequestError.SecureConnectionError => $"TLS handshake with {endpoint} failed",
+            HttpRequestError.SecureConnectionError => $"TLS handshake with {endpoint} failed" + TlsReason(exception, certificateJudged, certificateProblem),
             HttpRequestError.ResponseEnded => $"{endpoint} closed the connection before a complete response",
             HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError => $"invalid HTTP response from {endpoint}",
             HttpRequestError.ProxyTunnelError or HttpRequestError.UserAuthenticationError => $"request to {endpoint} failed",
             _ => $"request to {endpoint} failed",
         };
     }
+
+    // No certificate judged yet: the server's first bytes were no TLS record (AuthenticationException with no inner
+    // one, measured against a plain HTTP server answering 400) or it closed or reset (IOException). Anything else,
+    // such as no protocol version in common, keeps the bare "failed".
+    private static string TlsReason(HttpRequestException exception, bool certificateJudged, string? certificateProblem) =>
+        certificateProblem is not null ? ": " + certificateProblem
+        : !certificateJudged && exception.InnerException is IOException or AuthenticationException { InnerException: null }
+            ? ": the server did not answer with TLS (plain HTTP on an https:// URL?)"
+            : string.Empty;
 
     private static string SocketReason(Exception exception)
     {

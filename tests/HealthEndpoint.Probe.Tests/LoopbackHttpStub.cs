@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
@@ -9,29 +8,25 @@ using System.Threading.Tasks;
 namespace HealthEndpoint.Probe.Tests;
 
 /// <summary>
-/// A raw TCP server on 127.0.0.1: either answers every request with one fixed HTTP response, or accepts connections
-/// and never answers (a hung server).
+/// A raw TCP server on 127.0.0.1: either answers every request with one fixed HTTP response (also a TLS handshake,
+/// as a plain HTTP server does), or accepts connections and never answers (a hung server).
 /// </summary>
 internal sealed class LoopbackHttpStub : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly List<TcpClient> _held = [];
-    private readonly CancellationTokenSource _stop = new();
     private readonly byte[]? _response;
-    private readonly Task _acceptLoop;
+    private readonly LoopbackListener _listener;
 
     private LoopbackHttpStub(byte[]? response)
     {
         _response = response;
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _acceptLoop = AcceptAsync();
+        _listener = new LoopbackListener(HandleAsync);
     }
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     /// <summary>Counts accepted connections, so a test can prove the probe reached the server.</summary>
-    public int Accepted { get; private set; }
+    public int Accepted => _listener.Accepted;
 
     /// <summary>Answers each request with <paramref name="statusLine"/>, this Content-Type and body, then closes.</summary>
     public static LoopbackHttpStub Answering(string statusLine, string contentType, string body)
@@ -46,59 +41,39 @@ internal sealed class LoopbackHttpStub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
+        await _listener.DisposeAsync();
         foreach (var client in _held)
         {
             client.Dispose();
         }
-
-        _stop.Dispose();
     }
 
-    private async Task AcceptAsync()
+    private async Task HandleAsync(TcpClient client, CancellationToken cancellationToken)
     {
-        while (!_stop.IsCancellationRequested)
+        if (_response is null)
         {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            Accepted++;
-            if (_response is null)
-            {
-                _held.Add(client);
-                continue;
-            }
+            _held.Add(client);
+            return;
+        }
 
-            using (client)
-            {
-                var stream = client.GetStream();
-                await ReadHeadersAsync(stream);
-                await stream.WriteAsync(_response, _stop.Token);
-            }
+        using (client)
+        {
+            var stream = client.GetStream();
+            await ReadHeadersAsync(stream, cancellationToken);
+            await stream.WriteAsync(_response, cancellationToken);
         }
     }
 
-    private async Task ReadHeadersAsync(NetworkStream stream)
+    // Like a real server, bytes that cannot start a request line (a TLS ClientHello starts with 0x16) are answered at
+    // once rather than waited on for a blank line that will never come.
+    private static async Task ReadHeadersAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
         var received = new StringBuilder();
         var buffer = new byte[1024];
         while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
         {
-            var read = await stream.ReadAsync(buffer, _stop.Token);
-            if (read == 0)
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            if (read == 0 || (received.Length == 0 && !char.IsAsciiLetterUpper((char)buffer[0])))
             {
                 return;
             }

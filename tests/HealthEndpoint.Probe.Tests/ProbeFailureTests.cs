@@ -6,7 +6,7 @@ namespace HealthEndpoint.Probe.Tests;
 
 /// <summary>
 /// The built tool, as its own process, where nothing healthy answers: a closed port, a malformed URL, an HTML page,
-/// a server that accepts and never answers. One line each, exact exit codes, never an exception or stack trace.
+/// a server that accepts and never answers, an untrusted certificate, plain HTTP behind an https:// URL. One line each, exact exit codes, never an exception or stack trace.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -99,6 +99,24 @@ public sealed class ProbeFailureTests
         Assert.That(container.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(500)).And.LessThan(TimeSpan.FromSeconds(3.5)));
     }
 
+    [Test]
+    public async Task UntrustedCertificate_PluginCriticalAndContainerFailNamingTheCertificate()
+    {
+        await using var server = new LoopbackTlsStub();
+
+        await AssertNoResponseAsync(server.Port, "the server certificate is not trusted");
+        Assert.That(server.Accepted, Is.EqualTo(2), "both probes connected");
+    }
+
+    [Test]
+    public async Task PlainHttpServerOnHttpsUrl_PluginCriticalAndContainerFailNamingTls()
+    {
+        await using var stub = LoopbackHttpStub.Answering("400 Bad Request", "text/plain", "bad request");
+
+        await AssertNoResponseAsync(stub.Port, "the server did not answer with TLS (plain HTTP on an https:// URL?)");
+        Assert.That(stub.Accepted, Is.EqualTo(2), "both probes connected");
+    }
+
     [TestCase("--help")]
     [TestCase("--version")]
     public async Task HelpAndVersion_ExitZeroEndingWithTheVersion(string option)
@@ -108,5 +126,25 @@ public sealed class ProbeFailureTests
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
         Assert.That(run.StandardOutput.TrimEnd('\n'), Does.Match(@"(^|\n)healthendpoint-probe \d+\.\d+\.\d+$"));
         Assert.That(run.StandardOutput, option == "--help" ? Does.StartWith("Usage: healthendpoint-probe <url> [options]") : Does.Not.Contain("Usage"));
+    }
+
+    // Both modes against https://127.0.0.1:port/healthz/status: CRITICAL (2) and FAIL (1), one line naming the TLS
+    // failure, and no exception type or stack trace anywhere in the output.
+    private static async Task AssertNoResponseAsync(int port, string tlsReason)
+    {
+        var url = $"https://127.0.0.1:{port}/healthz/status";
+        var reason = $"TLS handshake with 127.0.0.1:{port} failed: {tlsReason}";
+
+        var plugin = await ProbeProcess.RunAsync("--plugin", url);
+        var container = await ProbeProcess.RunAsync(url);
+
+        Assert.That(plugin.ExitCode, Is.EqualTo(2), plugin.ToString());
+        Assert.That(plugin.Line, Is.EqualTo("HEALTHENDPOINT CRITICAL - " + reason));
+        Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
+        Assert.That(container.Line, Is.EqualTo("FAIL " + reason));
+        foreach (var run in new[] { plugin, container })
+        {
+            Assert.That(run.StandardOutput + run.StandardError, Does.Not.Contain("Exception").And.Not.Contain("   at "), run.ToString());
+        }
     }
 }

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Threading;
 using System.Threading.Tasks;
+using Owin.HealthEndpoint.Testing;
 
 namespace HealthEndpoint.Probe.Tests;
 
@@ -35,34 +35,10 @@ internal static class ProbeProcess
     /// <summary>Runs the tool with <paramref name="arguments"/> and waits for it to exit.</summary>
     public static async Task<ProbeRun> RunAsync(IReadOnlyList<string> arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(RepositoryPaths.ProbeDll);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(Limit);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"healthendpoint-probe {string.Join(' ', arguments)} ran longer than {Limit.TotalSeconds} s");
-        }
-
+        await using var process = ProgramProcess.Start(new ProgramCommand("dotnet", [RepositoryPaths.ProbeDll, .. arguments]));
+        await process.WaitForExitAsync(Limit);
         clock.Stop();
-        return new ProbeRun(process.ExitCode, await output, await error, clock.Elapsed);
+        return new ProbeRun(process.ExitCode, process.StandardOutput, process.StandardError, clock.Elapsed);
     }
 }

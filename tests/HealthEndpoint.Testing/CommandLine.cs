@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
-using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
 
 namespace Owin.HealthEndpoint.Testing;
@@ -51,54 +48,10 @@ internal static class CommandLine
     /// <summary>Runs a command, collecting its output; kills it and throws <see cref="TimeoutException"/> at the deadline.</summary>
     public static async Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
     {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
+        await using var process = ProgramProcess.Start(new ProgramCommand(fileName, [.. arguments]));
 
-        var commandText = $"{fileName} {string.Join(' ', startInfo.ArgumentList)}";
-        var output = new StringBuilder();
-        void Collect(object sender, DataReceivedEventArgs line)
-        {
-            if (line.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(line.Data);
-                }
-            }
-        }
-
-        using var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += Collect;
-        process.ErrorDataReceived += Collect;
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            // Also waits for EOF on stdout/stderr; pg_ctl hands the postmaster /dev/null and its log file, not our pipes.
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{commandText}' did not finish within {timeout.TotalSeconds:0.#} s:{Environment.NewLine}{output}");
-        }
-
-        lock (output)
-        {
-            return new CommandResult(commandText, process.ExitCode, output.ToString());
-        }
+        // Also waits for EOF on stdout/stderr; pg_ctl hands the postmaster /dev/null and its log file, not our pipes.
+        await process.WaitForExitAsync(timeout);
+        return new CommandResult(process.CommandText, process.ExitCode, process.Output);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Http;
 using System.Threading.Tasks;
+using Owin.HealthEndpoint.Testing;
 
 namespace Recipes.Tests;
 
@@ -22,7 +23,7 @@ public sealed class CaddyRecipeTests
                 .Replace("health_interval 5s", "health_interval 200ms")
                 .Text;
             var config = new RecipeText("Caddyfile", "{\n\tadmin off\n}\n\n" + site).WriteTo(stack.TempPath("Caddyfile"));
-            var command = new ForegroundCommand("/usr/bin/caddy", ["run", "--adapter", "caddyfile", "--config", config]);
+            var command = new ProgramCommand("/usr/bin/caddy", ["run", "--adapter", "caddyfile", "--config", config]);
             command.Environment["HOME"] = stack.TemporaryDirectory;
             command.Environment["XDG_DATA_HOME"] = stack.TempPath("data");
             command.Environment["XDG_CONFIG_HOME"] = stack.TempPath("config");

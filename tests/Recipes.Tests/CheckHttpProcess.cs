@@ -1,8 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.Threading;
 using System.Threading.Tasks;
+using Owin.HealthEndpoint.Testing;
 
 namespace Recipes.Tests;
 
@@ -16,33 +15,10 @@ internal static class CheckHttpProcess
 
     public static async Task<PluginResult> RunAsync(string fileName, IReadOnlyList<string> arguments)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            // The C locale, as Icinga runs plugins: perfdata decimals with a dot.
-            Environment = { ["LC_ALL"] = "C" },
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start.");
-        using var deadline = new CancellationTokenSource(Deadline);
-        var output = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        var errors = process.StandardError.ReadToEndAsync(deadline.Token);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new TimeoutException($"{fileName} did not finish within {Deadline.TotalSeconds} s.");
-        }
-
-        return new PluginResult(process.ExitCode, (await output).Trim() + (await errors).Trim());
+        // The C locale, as Icinga runs plugins: perfdata decimals with a dot.
+        var command = new ProgramCommand(fileName, arguments) { Environment = { ["LC_ALL"] = "C" } };
+        await using var process = ProgramProcess.Start(command);
+        await process.WaitForExitAsync(Deadline);
+        return new PluginResult(process.ExitCode, process.StandardOutput.Trim() + process.StandardError.Trim());
     }
 }

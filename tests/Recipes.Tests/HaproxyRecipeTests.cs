@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
+using Owin.HealthEndpoint.Testing;
 
 namespace Recipes.Tests;
 
@@ -24,7 +25,7 @@ public sealed class HaproxyRecipeTests
                 .Replace("/run/haproxy/admin.sock", socket)
                 .Replace("inter 2s", "inter 200ms")
                 .WriteTo(stack.TempPath("haproxy.cfg"));
-            return new ForegroundCommand("/usr/sbin/haproxy", ["-db", "-f", config]);
+            return new ProgramCommand("/usr/sbin/haproxy", ["-db", "-f", config]);
         });
         using var client = RecipeStack.CreateClient();
 

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Threading.Tasks;
+using Owin.HealthEndpoint.Testing;
 
 namespace Recipes.Tests;
 
@@ -22,7 +23,7 @@ public sealed class LighttpdRecipeTests
                 .Replace("\"port\" => 8080", $"\"port\" => {stack.App.Port}")
                 .WriteTo(stack.TempPath("rt-proxy.conf"));
             var config = new RecipeText("lighttpd.conf", MainConfig(stack.TemporaryDirectory, port, site)).WriteTo(stack.TempPath("lighttpd.conf"));
-            return new ForegroundCommand("/usr/sbin/lighttpd", ["-D", "-f", config]);
+            return new ProgramCommand("/usr/sbin/lighttpd", ["-D", "-f", config]);
         });
         var proxy = new ProxiedSite(RecipeStack.CreateClient(), $"http://127.0.0.1:{lighttpd.Port}", "www.example.com");
 

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net.Http;
 using System.Threading.Tasks;
+using Owin.HealthEndpoint.Testing;
 
 namespace Recipes.Tests;
 
@@ -23,7 +24,7 @@ public sealed class NginxRecipeTests
                 .Replace("127.0.0.1:8080", stack.AppAddress)
                 .WriteTo(stack.TempPath("rt.conf"));
             var config = new RecipeText("nginx.conf", MainConfig(stack.TemporaryDirectory, site)).WriteTo(stack.TempPath("nginx.conf"));
-            return new ForegroundCommand("/usr/sbin/nginx", ["-p", stack.TemporaryDirectory, "-e", stack.TempPath("error.log"), "-c", config]);
+            return new ProgramCommand("/usr/sbin/nginx", ["-p", stack.TemporaryDirectory, "-e", stack.TempPath("error.log"), "-c", config]);
         });
         var proxy = new ProxiedSite(RecipeStack.CreateClient(), $"http://127.0.0.1:{nginx.Port}", "www.example.com");
 

@@ -45,7 +45,7 @@ internal sealed class RecipeStack : IAsyncDisposable
         {
             var app = await ForegroundProcess.StartAsync("LegacyApp", port =>
             {
-                var command = new ForegroundCommand("dotnet", [LegacyAppDll()]);
+                var command = new ProgramCommand("dotnet", [LegacyAppDll()]);
                 command.Environment["Urls"] = $"http://127.0.0.1:{port}{pathBase}";
                 command.Environment["Database__Provider"] = "Npgsql";
                 command.Environment["Database__ConnectionString"] = database.ConnectionString;
