@@ -27,14 +27,7 @@ public sealed class LighttpdRecipeTests
         });
         var proxy = new ProxiedSite(RecipeStack.CreateClient(), $"http://127.0.0.1:{lighttpd.Port}", "www.example.com");
 
-        Assert.That(await proxy.GetAsync("/rt/"), Does.StartWith("200 <!doctype html><title>LegacyApp</title>"), lighttpd.Output);
-        await HealthTransitions.RunAsync(
-            stack,
-            "lighttpd /rt/healthz/status",
-            () => proxy.GetAsync("/rt/healthz/status"),
-            healthy: """200 {"checks":{"database":"ok","redis":"skipped"},"status":"ok"}""",
-            unhealthy: """503 {"checks":{"database":"fail","redis":"skipped"},"status":"fail"}""");
-        Assert.That(await proxy.GetAsync("/rt/healthz/ping"), Is.EqualTo("200 pong"));
+        await proxy.AssertAppUnderRtPrefixAsync(stack, "lighttpd", lighttpd.Output);
     }
 
     // What Debian's /etc/lighttpd/lighttpd.conf provides, bound to loopback, with every path in the temp folder.

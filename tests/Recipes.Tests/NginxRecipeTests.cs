@@ -28,14 +28,7 @@ public sealed class NginxRecipeTests
         });
         var proxy = new ProxiedSite(RecipeStack.CreateClient(), $"http://127.0.0.1:{nginx.Port}", "www.example.com");
 
-        Assert.That(await proxy.GetAsync("/rt/"), Does.StartWith("200 <!doctype html><title>LegacyApp</title>"), nginx.Output);
-        await HealthTransitions.RunAsync(
-            stack,
-            "nginx /rt/healthz/status",
-            () => proxy.GetAsync("/rt/healthz/status"),
-            healthy: """200 {"checks":{"database":"ok","redis":"skipped"},"status":"ok"}""",
-            unhealthy: """503 {"checks":{"database":"fail","redis":"skipped"},"status":"fail"}""");
-        Assert.That(await proxy.GetAsync("/rt/healthz/ping"), Is.EqualTo("200 pong"));
+        await proxy.AssertAppUnderRtPrefixAsync(stack, "nginx", nginx.Output);
         Assert.That(File.ReadAllText(stack.TempPath("access.log")), Does.Contain("GET /rt/ ").And.Not.Contain("/rt/healthz/"), "probes are not logged");
     }
 
