@@ -288,18 +288,4 @@ public sealed class HealthCheckRunnerTests
         await middleware.Invoke(environment);
         return environment.StatusCode();
     }
-
-    /// <summary>A check that counts how often it was started and answers with the given task.</summary>
-    private sealed class CountingCheck(Func<Task> outcome)
-    {
-        private int _started;
-
-        public int Started => Volatile.Read(ref _started);
-
-        public Task Invoke(CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _started);
-            return outcome();
-        }
-    }
 }

@@ -181,23 +181,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// The client backends in <c>pg_stat_activity</c>, i.e. every open client connection except the fixture's
     /// own probe; use it to prove that checks do not pile up connections.
     /// </summary>
-    public async Task<IReadOnlyList<PostgresClientBackend>> GetClientBackendsAsync()
-    {
-        await using var connection = new NpgsqlConnection(_adminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT pid, coalesce(application_name, ''), coalesce(state, ''), coalesce(query, '') " +
-            "FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() ORDER BY pid",
-            connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var backends = new List<PostgresClientBackend>();
-        while (await reader.ReadAsync())
-        {
-            backends.Add(new PostgresClientBackend(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-        }
-
-        return backends;
-    }
+    public Task<IReadOnlyList<PostgresClientBackend>> GetClientBackendsAsync() => PostgresClientBackend.ListAsync(_adminConnectionString);
 
     /// <summary>How many client connections are open (see <see cref="GetClientBackendsAsync"/>).</summary>
     public async Task<int> CountClientConnectionsAsync() => (await GetClientBackendsAsync()).Count;

@@ -8,17 +8,6 @@ using System.Threading.Tasks;
 
 namespace Owin.HealthEndpoint.Testing;
 
-/// <summary>How many connections a <see cref="TcpRelay"/> accepted since its counts were last reset.</summary>
-/// <param name="Accepted">Connections accepted since the reset.</param>
-/// <param name="Open">Of those, how many are open now.</param>
-/// <param name="MaxOpen">Of those, the most that were open at the same moment, as the relay saw it.</param>
-/// <param name="MaxOverlapping">
-/// Of those, the most that were open together for longer than <see cref="TcpRelay.CloseLag"/>: the relay sees a
-/// close only when its pump runs, so a client that closes a connection and at once opens the next can look like
-/// two open at once for a few milliseconds under load. A real pile-up overlaps for as long as the server hangs.
-/// </param>
-public readonly record struct TcpRelayCounts(int Accepted, int Open, int MaxOpen, int MaxOverlapping);
-
 /// <summary>
 /// A loopback TCP relay: listens on 127.0.0.1 on a free port and forwards each accepted connection to
 /// 127.0.0.1:<c>targetPort</c>, counting connections, so a test can see from outside the app how many
@@ -54,7 +43,7 @@ public sealed class TcpRelay : IAsyncDisposable
     private int _accepted;
     private int _openInGeneration;
     private int _maxOpenInGeneration;
-    private List<Span> _spans = [];
+    private List<ConnectionSpan> _spans = [];
 
     private TcpRelay(Socket listener, int targetPort, int maxConnections)
     {
@@ -84,7 +73,7 @@ public sealed class TcpRelay : IAsyncDisposable
         {
             lock (_gate)
             {
-                return new TcpRelayCounts(_accepted, _openInGeneration, _maxOpenInGeneration, MaxOverlapping(_spans));
+                return new TcpRelayCounts(_accepted, _openInGeneration, _maxOpenInGeneration, ConnectionSpan.MaxOverlapping(_spans, CloseLag));
             }
         }
     }
@@ -159,7 +148,7 @@ public sealed class TcpRelay : IAsyncDisposable
 
             Interlocked.Increment(ref _totalAccepted);
             int generation;
-            var span = new Span(Stopwatch.GetTimestamp());
+            var span = new ConnectionSpan(Stopwatch.GetTimestamp());
             lock (_gate)
             {
                 if (_open >= _maxConnections)
@@ -200,7 +189,7 @@ public sealed class TcpRelay : IAsyncDisposable
         }
     }
 
-    private async Task RelayAsync(Socket client, int generation, Span span)
+    private async Task RelayAsync(Socket client, int generation, ConnectionSpan span)
     {
         await Task.Yield();
         using var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -233,7 +222,7 @@ public sealed class TcpRelay : IAsyncDisposable
         }
     }
 
-    private bool MarkClosed(int generation, Span span)
+    private bool MarkClosed(int generation, ConnectionSpan span)
     {
         lock (_gate)
         {
@@ -246,34 +235,6 @@ public sealed class TcpRelay : IAsyncDisposable
         }
 
         return true;
-    }
-
-    // A sweep over [accepted, closed - CloseLag]; a connection still open counts as open until now.
-    private static int MaxOverlapping(List<Span> spans)
-    {
-        var lag = (long)(CloseLag.TotalSeconds * Stopwatch.Frequency);
-        var now = Stopwatch.GetTimestamp();
-        var events = new List<(long Time, int Delta)>(spans.Count * 2);
-        foreach (var span in spans)
-        {
-            var end = (span.Closed ?? now) - lag;
-            if (end > span.Accepted)
-            {
-                events.Add((span.Accepted, 1));
-                events.Add((end, -1));
-            }
-        }
-
-        // Ends sort before starts at the same instant: touching intervals do not overlap.
-        events.Sort((left, right) => left.Time != right.Time ? left.Time.CompareTo(right.Time) : left.Delta.CompareTo(right.Delta));
-        int open = 0, max = 0;
-        foreach (var (_, delta) in events)
-        {
-            open += delta;
-            max = Math.Max(max, open);
-        }
-
-        return max;
     }
 
     private static async Task PumpAsync(Socket from, Socket to, Task connect, CancellationTokenSource end)
@@ -311,12 +272,5 @@ public sealed class TcpRelay : IAsyncDisposable
             // Whichever direction ends first ends the connection, as a real server or client would see it.
             await end.CancelAsync();
         }
-    }
-
-    private sealed class Span(long accepted)
-    {
-        public long Accepted { get; } = accepted;
-
-        public long? Closed { get; set; }
     }
 }

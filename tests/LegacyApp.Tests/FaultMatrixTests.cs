@@ -31,7 +31,6 @@ public sealed class FaultMatrixTests
     private static readonly TimeSpan ResponseBound = CheckTimeout + TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan FaultWindow = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     private PostgresServer _postgres = null!;
     private RedisServer _redis = null!;
@@ -181,11 +180,11 @@ public sealed class FaultMatrixTests
         Assert.That((control.StatusCode, control.Body), Is.EqualTo((200, OkBody)), "control: the right password works");
 
         await using var wrong = await LegacyAppHost.StartAsync(Settings(wrongConfiguration));
-        var during = await SampleAsync(wrong, FaultWindow);
+        var during = await FaultObservation.SampleAsync(wrong, FaultWindow);
         var after = await HealthProbes.SendAsync(correct, HealthProbes.StatusPath);
 
-        Report("wrong password", during, onset: [], recovered: null);
-        AssertFaultResponses(during, RedisFailBody);
+        FaultObservation.Report("wrong password", during, onset: [], recovered: null);
+        FaultObservation.AssertFaultResponses(during, RedisFailBody, ResponseBound);
         Assert.That((after.StatusCode, after.Body), Is.EqualTo((200, OkBody)), "the correctly configured app is still ok");
         HealthProbes.AssertNothingLeaks([control, .. during, after], Secrets(_protectedRedis.Port, WrongPassword));
     }
@@ -200,19 +199,19 @@ public sealed class FaultMatrixTests
 
         // The fault shows on the first run after it began, which itself takes at most CheckTimeout; a run already
         // in flight when it began may still report ok.
-        var onset = await PollStatusAsync(host, record => record.StatusCode == 503, ResponseBound + ResponseBound);
-        var during = await SampleAsync(host, FaultWindow);
+        var onset = await FaultObservation.PollStatusAsync(host, record => record.StatusCode == 503, ResponseBound + ResponseBound);
+        var during = await FaultObservation.SampleAsync(host, FaultWindow);
 
         await endFault();
         var ended = Stopwatch.StartNew();
-        var recovery = await PollStatusAsync(host, record => record.StatusCode == 200, TimeSpan.FromSeconds(10));
+        var recovery = await FaultObservation.PollStatusAsync(host, record => record.StatusCode == 200, TimeSpan.FromSeconds(10));
         var recoveredAfter = ended.Elapsed;
 
-        Report("fault", during, onset, recoveredAfter);
+        FaultObservation.Report("fault", during, onset, recoveredAfter);
         Assert.That(onset[^1].StatusCode, Is.EqualTo(503), "the fault shows on status");
-        AssertTransitionResponses(onset, failBody);
-        AssertFaultResponses(during, failBody);
-        AssertTransitionResponses(recovery, failBody);
+        FaultObservation.AssertTransitionResponses(onset, failBody, OkBody, ResponseBound);
+        FaultObservation.AssertFaultResponses(during, failBody, ResponseBound);
+        FaultObservation.AssertTransitionResponses(recovery, failBody, OkBody, ResponseBound);
         Assert.That(recovery[^1].Body, Is.EqualTo(OkBody));
         Assert.That(recoveredAfter, Is.LessThanOrEqualTo(RecoveryBound), "status is 200 again within 2 s of the fault's end");
         HealthProbes.AssertNothingLeaks([control, .. onset, .. during, .. recovery], Secrets(_redis.Port, null));
@@ -229,90 +228,22 @@ public sealed class FaultMatrixTests
         Assert.That((control.StatusCode, control.Body), Is.EqualTo((200, OkBody)), "control: healthy before the restart");
 
         using var restarting = new CancellationTokenSource();
-        var prober = SampleAsync(host, Timeout.InfiniteTimeSpan, restarting.Token);
+        var prober = FaultObservation.SampleAsync(host, Timeout.InfiniteTimeSpan, restarting.Token);
         await restart();
         var ended = Stopwatch.StartNew();
         await restarting.CancelAsync();
         var during = await prober;
-        var recovery = await PollStatusAsync(host, record => record.StatusCode == 200, TimeSpan.FromSeconds(10));
+        var recovery = await FaultObservation.PollStatusAsync(host, record => record.StatusCode == 200, TimeSpan.FromSeconds(10));
         var recoveredAfter = ended.Elapsed;
 
-        Report("restart", during, onset: [], recoveredAfter);
+        FaultObservation.Report("restart", during, onset: [], recoveredAfter);
         TestContext.Out.WriteLine($"failed runs after the restart: {recovery.Count(record => record.StatusCode == 503)}");
-        AssertTransitionResponses(during, failBody);
+        FaultObservation.AssertTransitionResponses(during, failBody, OkBody, ResponseBound);
         Assert.That(during.Where(record => record.Path == HealthProbes.PingPath).Select(record => (record.StatusCode, record.Body)), Is.All.EqualTo((200, "pong")));
-        AssertTransitionResponses(recovery, failBody);
+        FaultObservation.AssertTransitionResponses(recovery, failBody, OkBody, ResponseBound);
         Assert.That(recovery[^1].Body, Is.EqualTo(OkBody));
         Assert.That(recoveredAfter, Is.LessThanOrEqualTo(RecoveryBound), "status is 200 again within 2 s of the restart");
         HealthProbes.AssertNothingLeaks([control, .. during, .. recovery], Secrets(_redis.Port, null));
-    }
-
-    /// <summary>Status and ping, alternately, until the window closes or the token fires.</summary>
-    private static async Task<List<ProbeRecord>> SampleAsync(LegacyAppHost host, TimeSpan window, CancellationToken cancellationToken = default)
-    {
-        var records = new List<ProbeRecord>();
-        var clock = Stopwatch.StartNew();
-        while ((window == Timeout.InfiniteTimeSpan || clock.Elapsed < window) && !cancellationToken.IsCancellationRequested)
-        {
-            records.Add(await HealthProbes.SendAsync(host, HealthProbes.StatusPath));
-            records.Add(await HealthProbes.SendAsync(host, HealthProbes.PingPath));
-            try
-            {
-                await Task.Delay(PollInterval, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        return records;
-    }
-
-    /// <summary>Status every ~100 ms until <paramref name="done"/> holds; fails the test at the deadline.</summary>
-    private static async Task<List<ProbeRecord>> PollStatusAsync(LegacyAppHost host, Func<ProbeRecord, bool> done, TimeSpan deadline)
-    {
-        var records = new List<ProbeRecord>();
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var record = await HealthProbes.SendAsync(host, HealthProbes.StatusPath);
-            records.Add(record);
-            if (done(record))
-            {
-                return records;
-            }
-
-            Assert.That(clock.Elapsed, Is.LessThan(deadline), $"status still {record.StatusCode} {record.Body} after {clock.Elapsed.TotalMilliseconds:0} ms");
-            await Task.Delay(PollInterval);
-        }
-    }
-
-    private static void AssertFaultResponses(List<ProbeRecord> records, string failBody)
-    {
-        var statuses = records.Where(record => record.Path == HealthProbes.StatusPath).ToList();
-        Assert.That(statuses, Has.Count.GreaterThanOrEqualTo(3), "several status requests during the fault");
-        Assert.That(statuses.Select(record => (record.StatusCode, record.Body)), Is.All.EqualTo((503, failBody)));
-        Assert.That(statuses.Select(record => record.Latency), Is.All.LessThanOrEqualTo(ResponseBound), "each status answer within CheckTimeout + 250 ms");
-        Assert.That(records.Where(record => record.Path == HealthProbes.PingPath).Select(record => (record.StatusCode, record.Body)), Is.All.EqualTo((200, "pong")));
-    }
-
-    /// <summary>While a fault begins or ends, status is either exact answer, always within the deadline.</summary>
-    private static void AssertTransitionResponses(List<ProbeRecord> records, string failBody)
-    {
-        var statuses = records.Where(record => record.Path == HealthProbes.StatusPath).ToList();
-        Assert.That(statuses.Select(record => (record.StatusCode, record.Body)), Is.All.AnyOf((503, failBody), (200, OkBody)));
-        Assert.That(statuses.Select(record => record.Latency), Is.All.LessThanOrEqualTo(ResponseBound));
-    }
-
-    private static void Report(string fault, List<ProbeRecord> during, List<ProbeRecord> onset, TimeSpan? recovered)
-    {
-        static string Latencies(IEnumerable<ProbeRecord> records, string path) => string.Join(" ", records
-            .Where(record => record.Path == path)
-            .Select(record => string.Create(CultureInfo.InvariantCulture, $"{record.StatusCode}/{record.Latency.TotalMilliseconds:0}")));
-        TestContext.Out.WriteLine($"{fault}: onset status (code/ms) {Latencies(onset, HealthProbes.StatusPath)}");
-        TestContext.Out.WriteLine($"{fault}: during status (code/ms) {Latencies(during, HealthProbes.StatusPath)}");
-        TestContext.Out.WriteLine($"{fault}: during ping (code/ms) {Latencies(during, HealthProbes.PingPath)}");
-        TestContext.Out.WriteLine($"{fault}: 200 again after {recovered?.TotalMilliseconds:0} ms");
     }
 
     private string[] Secrets(int redisPort, string? otherPassword) =>
