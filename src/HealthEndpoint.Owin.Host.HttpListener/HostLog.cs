@@ -27,12 +27,20 @@ internal static class HostLog
             new EventId(103, "Draining"),
             "Draining: still serving for {DelayMilliseconds} ms so that load balancers see readiness fail before the listener closes.");
 
+    private static readonly Action<ILogger, int, Exception?> StartRacedMessage =
+        LoggerMessage.Define<int>(
+            LogLevel.Warning,
+            new EventId(104, "StartRaced"),
+            "HttpListener failed to start (attempt {Attempt}) because a connection arrived while it was binding; starting a new listener.");
+
     public static void AppFailed(ILogger logger, string method, string path, bool started, Exception exception) =>
         AppFailedMessage(logger, method, path, started, exception);
 
     public static void AcceptFailed(ILogger logger, Exception exception) => AcceptFailedMessage(logger, exception);
 
     public static void StopTimedOut(ILogger logger, int count) => StopTimedOutMessage(logger, count, null);
+
+    public static void StartRaced(ILogger logger, int attempt, Exception exception) => StartRacedMessage(logger, attempt, exception);
 
     public static void Draining(ILogger logger, long delayMilliseconds) => DrainingMessage(logger, delayMilliseconds, null);
 }
