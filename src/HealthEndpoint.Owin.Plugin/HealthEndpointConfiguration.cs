@@ -14,7 +14,8 @@ namespace Owin.HealthEndpoint.Plugin;
 /// </summary>
 /// <remarks>
 /// Keys: <c>HealthEndpoint:PingPath</c>, <c>:StatusPath</c>, <c>:CheckRedis</c> (unset = auto, true, false),
-/// <c>:CheckTimeout</c>, <c>:StatusCacheDuration</c> (durations as <c>hh:mm:ss[.fff]</c>), and the opt-in probe
+/// <c>:CheckTimeout</c>, <c>:StatusCacheDuration</c> (durations as <c>hh:mm:ss[.fff]</c>), <c>:DatabaseCommand</c>
+/// (unset = <c>SELECT 1</c>), and the opt-in probe
 /// settings that <see cref="ProbeSettings"/> reads;
 /// <c>Database:Provider</c> (a name the host registered, default <c>Sqlite</c>) and
 /// <c>Database:ConnectionString</c> (unset = no database check); <c>WebSession:Class</c> (<c>Memory</c> or
@@ -28,6 +29,7 @@ internal static class HealthEndpointConfiguration
     public const string SessionClassKey = "WebSession:Class";
     public const string SessionRedisKey = "WebSession:Redis";
     public const string CheckRedisKey = Section + ":CheckRedis";
+    public const string DatabaseCommandKey = Section + ":DatabaseCommand";
 
     /// <summary>Builds the endpoint's options; the Redis check, if this created one, is returned to be disposed.</summary>
     /// <exception cref="HealthEndpointConfigurationException">Any setting is invalid; every one is named.</exception>
@@ -66,6 +68,13 @@ internal static class HealthEndpointConfiguration
     {
         var providerName = Value(context.Configuration, DatabaseProviderKey);
         var connectionString = Value(context.Configuration, DatabaseConnectionStringKey);
+        var command = Value(context.Configuration, DatabaseCommandKey);
+        if (command is not null && string.IsNullOrWhiteSpace(command))
+        {
+            add(DatabaseCommandKey, "must be a command such as SELECT NOT pg_is_in_recovery(), or unset for SELECT 1.");
+            command = null; // Reported; the other database keys are still checked so every problem is named at once.
+        }
+
         if (providerName is null && string.IsNullOrEmpty(connectionString))
         {
             return null;
@@ -80,7 +89,7 @@ internal static class HealthEndpointConfiguration
             return null;
         }
 
-        return string.IsNullOrEmpty(connectionString) ? null : new DatabaseHealthCheck(provider, connectionString!).CheckAsync;
+        return string.IsNullOrEmpty(connectionString) ? null : new DatabaseHealthCheck(provider, connectionString!, command).CheckAsync;
     }
 
     private static (RedisHealthCheck? Check, RedisHealthCheck? Owned) RedisCheck(PluginContext context, Action<string, string> add)

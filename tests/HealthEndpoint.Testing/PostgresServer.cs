@@ -16,7 +16,7 @@ namespace Owin.HealthEndpoint.Testing;
 /// As root, initdb and the postmaster run as the <c>postgres</c> user (via runuser). Not thread-safe: drive one
 /// instance from one test at a time. Dispose it to thaw, stop (<c>-m immediate</c>) and delete the folder.
 /// </remarks>
-public sealed class PostgresServer : IAsyncDisposable
+public sealed partial class PostgresServer : IAsyncDisposable
 {
     private const int StartAttempts = 5;
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
@@ -94,6 +94,12 @@ public sealed class PostgresServer : IAsyncDisposable
             throw;
         }
 
+        return await StartClusterAsync(rootDirectory);
+    }
+
+    /// <summary>Starts the cluster in <paramref name="rootDirectory"/><c>/data</c> on a free port, retrying on a taken one.</summary>
+    private static async Task<PostgresServer> StartClusterAsync(string rootDirectory)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var server = new PostgresServer(rootDirectory, FreeTcpPort.Next());

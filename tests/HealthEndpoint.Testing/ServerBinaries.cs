@@ -27,6 +27,9 @@ public static class ServerBinaries
     /// <summary>Full path of <c>pg_ctl</c>.</summary>
     public static string PgCtl => Path.Combine(PostgresBinDirectory, "pg_ctl");
 
+    /// <summary>Full path of <c>pg_basebackup</c> (same directory, same Debian package as <c>pg_ctl</c>).</summary>
+    public static string PgBaseBackup => Path.Combine(PostgresBinDirectory, "pg_basebackup");
+
     /// <summary>Full path of <c>redis-server</c>, from <c>PATH</c> or <c>/usr/bin</c>.</summary>
     /// <exception cref="InvalidOperationException">It is not installed.</exception>
     public static string RedisServerPath => RedisServer.Value;

@@ -6,72 +6,62 @@ using System.Threading.Tasks;
 namespace Owin.HealthEndpoint;
 
 /// <summary>
-/// The <c>database</c> check: opens a connection from any ADO.NET provider and runs <c>SELECT 1</c>.
+/// The <c>database</c> check: opens a connection from any ADO.NET provider and runs a command, <c>SELECT 1</c>
+/// unless the app names its own, such as <c>SELECT NOT pg_is_in_recovery()</c>.
 /// </summary>
 /// <remarks>
+/// The check fails when the command throws or its first value is null, <see cref="DBNull"/> (or there is no row),
+/// <see langword="false"/> or a numeric zero; any other value passes (see <see cref="DatabaseCommandResult"/>).
 /// Connections come from the provider's own pool, so a healthy probe costs one round trip. Use
 /// <see cref="CheckAsync"/> as <see cref="HealthEndpointOptions.Database"/>.
 /// </remarks>
-public sealed class DatabaseHealthCheck
+public sealed partial class DatabaseHealthCheck
 {
+    /// <summary>The command run when none is given.</summary>
+    public const string DefaultCommandText = "SELECT 1";
+
     private readonly Func<DbConnection> _connectionFactory;
+    private readonly string _commandText;
 
     /// <summary>Creates the check from a factory that returns a new, unopened connection each time.</summary>
     /// <param name="connectionFactory">For example <c>() => new NpgsqlConnection(connectionString)</c>.</param>
-    public DatabaseHealthCheck(Func<DbConnection> connectionFactory)
+    /// <param name="commandText">The command whose first value must be truthy; <see langword="null"/> = <c>SELECT 1</c>.</param>
+    /// <exception cref="ArgumentException"><paramref name="commandText"/> is empty or white space.</exception>
+    public DatabaseHealthCheck(Func<DbConnection> connectionFactory, string? commandText = null)
     {
         _connectionFactory = connectionFactory ?? throw new ArgumentNullException(nameof(connectionFactory));
+        _commandText = DatabaseCommandResult.ValidCommandText(commandText, nameof(commandText));
     }
 
-    /// <summary>Creates the check from the app's ADO.NET provider and connection string.</summary>
-    /// <param name="provider">The provider, for example <c>NpgsqlFactory.Instance</c> or <c>SqliteFactory.Instance</c>.</param>
-    /// <param name="connectionString">The app's connection string.</param>
-    public DatabaseHealthCheck(DbProviderFactory provider, string connectionString)
-    {
-        if (provider is null)
-        {
-            throw new ArgumentNullException(nameof(provider));
-        }
-
-        if (connectionString is null)
-        {
-            throw new ArgumentNullException(nameof(connectionString));
-        }
-
-        _connectionFactory = () =>
-        {
-            var connection = provider.CreateConnection()
-                ?? throw new InvalidOperationException($"{provider.GetType().Name} created no connection.");
-            connection.ConnectionString = connectionString;
-            return connection;
-        };
-    }
-
-    /// <summary>Completes when the database has answered <c>SELECT 1</c>; throws when it has not.</summary>
+    /// <summary>Completes when the command's first value is truthy; throws when it is not or the command failed.</summary>
     /// <param name="cancellationToken">Cancelled at the check deadline.</param>
     /// <returns>The round trip.</returns>
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
+        object? value;
         try
         {
-            await RoundTripAsync(cancellationToken).ConfigureAwait(false);
+            value = await RoundTripAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // After a database restart the pool still holds connections to the old server, and the first use
             // of one fails (measured with Npgsql: 57P01, "terminating connection due to administrator
             // command"). The failed connection is discarded, so one immediate retry tells a restart from an outage.
-            await RoundTripAsync(cancellationToken).ConfigureAwait(false);
+            value = await RoundTripAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        // Outside the retry: a falsy answer (a standby after failover) is the server's answer, not a stale connection.
+        DatabaseCommandResult.EnsureTruthy(value);
     }
 
-    private async Task RoundTripAsync(CancellationToken cancellationToken)
+    private async Task<object?> RoundTripAsync(CancellationToken cancellationToken)
     {
         using var connection = _connectionFactory()
             ?? throw new InvalidOperationException("The connection factory returned null.");
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1";
-        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        command.CommandText = _commandText;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 }
