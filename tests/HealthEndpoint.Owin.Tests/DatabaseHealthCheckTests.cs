@@ -1,8 +1,10 @@
 using System;
+using System.Data.Common;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Owin.HealthEndpoint.Testing;
 
@@ -98,14 +100,22 @@ public sealed class DatabaseHealthCheckTests
     [Test]
     public void Constructor_NullArguments_ThrowWithParameterName()
     {
-        Assert.That(Assert.Throws<ArgumentNullException>(() => _ = new DatabaseHealthCheck(null!))!.ParamName, Is.EqualTo("connectionFactory"));
-        Assert.That(Assert.Throws<ArgumentNullException>(() => _ = new DatabaseHealthCheck(null!, "x"))!.ParamName, Is.EqualTo("provider"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => _ = new DatabaseHealthCheck((Func<DbConnection>)null!))!.ParamName, Is.EqualTo("connectionFactory"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => _ = new DatabaseHealthCheck((DbProviderFactory)null!, "x"))!.ParamName, Is.EqualTo("provider"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => _ = new DatabaseHealthCheck((DbDataSource)null!))!.ParamName, Is.EqualTo("dataSource"));
         Assert.That(Assert.Throws<ArgumentNullException>(() => _ = new DatabaseHealthCheck(NpgsqlFactory.Instance, null!))!.ParamName, Is.EqualTo("connectionString"));
     }
 
-    private static async Task<string> StatusOfAsync(DatabaseHealthCheck check)
+    /// <summary>The <c>database</c> entry of a fresh status body (<c>ok</c> or <c>fail</c>), or the whole body.</summary>
+    internal static async Task<string> StatusOfAsync(DatabaseHealthCheck check, RecordingLoggerFactory? log = null)
     {
-        var options = new HealthEndpointOptions { Database = check.CheckAsync, StatusCacheDuration = TimeSpan.Zero, CheckTimeout = TimeSpan.FromSeconds(5) };
+        var options = new HealthEndpointOptions
+        {
+            Database = check.CheckAsync,
+            StatusCacheDuration = TimeSpan.Zero,
+            CheckTimeout = TimeSpan.FromSeconds(5),
+            Logger = log?.CreateLogger("Owin.HealthEndpoint") ?? NullLogger.Instance,
+        };
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
         var environment = OwinEnvironment.Create("GET", "/healthz/status");
         await middleware.Invoke(environment);
