@@ -27,6 +27,8 @@ public sealed class HealthEndpointConfigurationTests
     [TestCase("HealthEndpoint:PerCheckPaths", "yes", "must be true or false")]
     [TestCase("HealthEndpoint:ProbeQueries", "on", "must be true or false")]
     [TestCase("HealthEndpoint:HealthJson", "2", "must be true or false")]
+    [TestCase("HealthEndpoint:DatabaseCommand", "", "must be a command such as SELECT NOT pg_is_in_recovery(), or unset for SELECT 1")]
+    [TestCase("HealthEndpoint:DatabaseCommand", " \t ", "must be a command")]
     public void Plugin_InvalidSetting_ThrowsOneMessageNamingTheKey(string key, string value, string problem)
     {
         var exception = Assert.Throws<HealthEndpointConfigurationException>(() => Create((key, value)));
@@ -93,6 +95,15 @@ public sealed class HealthEndpointConfigurationTests
         Assert.That(exception!.Keys, Is.EquivalentTo(new[] { "HealthEndpoint:CheckTimeout", "WebSession:Class", "HealthEndpoint:PingPath" }));
     }
 
+    [Test]
+    public void Plugin_BlankDatabaseCommandAndUnknownProvider_NamesBothKeys()
+    {
+        var exception = Assert.Throws<HealthEndpointConfigurationException>(
+            () => Create(("HealthEndpoint:DatabaseCommand", ""), ("Database:Provider", "Oracle"), ("Database:ConnectionString", "x")));
+
+        Assert.That(exception!.Keys, Is.EquivalentTo(new[] { "HealthEndpoint:DatabaseCommand", "Database:Provider" }));
+    }
+
     [TestCase("HealthEndpoint:CheckTimeout", "00:00:00.250")]
     [TestCase("HealthEndpoint:StatusCacheDuration", "00:00:00")]
     [TestCase("HealthEndpoint:CheckRedis", "")]
@@ -102,6 +113,7 @@ public sealed class HealthEndpointConfigurationTests
     [TestCase("HealthEndpoint:ReadyPath", "")]
     [TestCase("HealthEndpoint:PerCheckPaths", "TRUE")]
     [TestCase("HealthEndpoint:HealthJson", "0")]
+    [TestCase("HealthEndpoint:DatabaseCommand", "SELECT NOT pg_is_in_recovery()")]
     public void Plugin_ValidSetting_IsAccepted(string key, string value)
     {
         Assert.DoesNotThrow(() => Create((key, value)));
