@@ -100,7 +100,7 @@ internal sealed class LegacyApplication : IAsyncDisposable
     /// Nothing here reports the start or the graceful stop to the health endpoint: the server puts
     /// <c>host.OnAppDisposing</c> in every request, and the health plugin reads both from it.
     /// </remarks>
-    public OwinServerOptions CreateServerOptions(IEnumerable<string> prefixes, TimeSpan drainDelay, ILogger logger)
+    public static OwinServerOptions CreateServerOptions(IEnumerable<string> prefixes, TimeSpan drainDelay, ILogger logger)
     {
         var options = new OwinServerOptions
         {

@@ -216,7 +216,7 @@ public sealed class OwinServer : IAsyncDisposable
     {
         var request = context.Request;
         var (pathBase, path) = _pathBases.Split(PathBaseResolver.DecodePath(request.Url?.AbsolutePath ?? "/"));
-        var call = new OwinCall(context, pathBase, path, _options.ResponseBufferSize, _callsCancelled.Token, _appDisposingToken);
+        var call = new OwinCall(context, pathBase, path, _options.ResponseBufferSize, _appDisposingToken, _callsCancelled.Token);
         try
         {
             await _app(call.Environment).ConfigureAwait(false);

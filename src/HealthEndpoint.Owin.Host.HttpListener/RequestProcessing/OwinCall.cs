@@ -14,8 +14,8 @@ internal sealed class OwinCall
     private readonly Dictionary<string, string[]> _responseHeaders = new(StringComparer.OrdinalIgnoreCase);
     private List<KeyValuePair<Action<object>, object>>? _onSendingHeaders;
 
-    /// <param name="appDisposing">The server's <c>host.OnAppDisposing</c> token, boxed once for all requests.</param>
-    public OwinCall(HttpListenerContext context, string pathBase, string path, int bufferSize, CancellationToken callCancelled, object appDisposing)
+    // appDisposing: the server's host.OnAppDisposing token, boxed once for all requests.
+    public OwinCall(HttpListenerContext context, string pathBase, string path, int bufferSize, object appDisposing, CancellationToken callCancelled)
     {
         _context = context;
         var request = context.Request;
