@@ -7,7 +7,7 @@ using System.Reflection;
 namespace Owin.HealthEndpoint.Readme.Tests;
 
 /// <summary>
-/// Every <c>```csharp</c> block of README.md is in this assembly, character for character: the build extracts
+/// Every C# block (<c>```csharp</c>, <c>```cs</c>, <c>```c#</c>) of README.md is in this assembly, character for character: the build extracts
 /// them (Readme.Tests.csproj) and compiles them against the packed packages, so a block that does not compile
 /// fails the build at its README line.
 /// </summary>
@@ -42,13 +42,14 @@ public sealed class ReadmeBlocksTests
     private static string Metadata(string key) =>
         typeof(ReadmeBlocksTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == key).Value!;
 
-    // Read independently of the build's extraction: the text between a line "```csharp" and the next line "```".
+    // Read independently of the build's extraction: the text between a line "```csharp" ("```cs", "```c#") and the
+    // next line "```".
     private static List<(int FirstLine, string Text)> CsharpBlocks(string[] lines)
     {
         var blocks = new List<(int, string)>();
         for (var i = 0; i < lines.Length; i++)
         {
-            if (lines[i] == "```csharp")
+            if (lines[i] is "```csharp" or "```cs" or "```c#")
             {
                 var end = Array.IndexOf(lines, "```", i + 1);
                 blocks.Add((i + 2, string.Join("\n", lines[(i + 1)..end])));
