@@ -15,19 +15,11 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 [NonParallelizable]
 public sealed class ReadmeStyle2Tests
 {
-    private PostgresServer _postgres = null!;
-
-    [OneTimeSetUp]
-    public async Task StartPostgresAsync() => _postgres = await PostgresServer.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopPostgresAsync() => await _postgres.DisposeAsync();
-
     [Test]
     public async Task Style2_UnderKatanaConventionHost_StartsWithFirstRequestAndDrainsWhenHostStops()
     {
         using var host = new KatanaConventionHost();
-        new Startup { ConnectionString = _postgres.ConnectionString }.Configuration(host);
+        new Startup { ConnectionString = ReadmeDatabase.ConnectionString }.Configuration(host);
         var app = (AppFunc)host.Build(typeof(AppFunc));
 
         var startup = await SendAsync(app, "/startupz");

@@ -20,14 +20,6 @@ namespace Owin.HealthEndpoint.Readme.Tests;
 [NonParallelizable]
 public sealed class ReadmeStyle3Tests
 {
-    private PostgresServer _postgres = null!;
-
-    [OneTimeSetUp]
-    public async Task StartPostgresAsync() => _postgres = await PostgresServer.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopPostgresAsync() => await _postgres.DisposeAsync();
-
     [Test]
     public async Task Style3_AsPrinted_StartupzFollowsTheHostAndStatusDrainsOnStop()
     {
@@ -45,7 +37,7 @@ public sealed class ReadmeStyle3Tests
             ["HealthEndpoint:StartupPath"] = "/startupz",
             ["HealthEndpoint:StatusCacheDuration"] = "00:00:00",
             ["Database:Provider"] = "Npgsql",
-            ["Database:ConnectionString"] = _postgres.ConnectionString,
+            ["Database:ConnectionString"] = ReadmeDatabase.ConnectionString,
         }).Build();
 
         var (pipeline, server) = LegacyHost.Create(legacyApp, configuration, NullLoggerFactory.Instance);
