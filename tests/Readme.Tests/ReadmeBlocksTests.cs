@@ -36,7 +36,7 @@ public sealed class ReadmeBlocksTests
     {
         var types = typeof(ReadmeBlocksTests).Assembly.GetTypes().Select(type => type.FullName).ToList();
 
-        Assert.That(types, Does.Contain("HealthEndpointSetup").And.Contain("Startup").And.Contain("LegacyHost"));
+        Assert.That(types, Does.Contain("MyApp.HealthEndpointSetup").And.Contain("MyApp.Startup").And.Contain("MyApp.LegacyHost"));
     }
 
     private static string Metadata(string key) =>

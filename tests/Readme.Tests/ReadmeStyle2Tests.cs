@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
+using MyApp;
 using Owin.HealthEndpoint.Testing;
 
 namespace Owin.HealthEndpoint.Readme.Tests;

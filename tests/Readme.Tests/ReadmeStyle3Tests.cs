@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using MyApp;
 using Owin.HealthEndpoint.Testing;
 
 namespace Owin.HealthEndpoint.Readme.Tests;
