@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
+using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using MyApp;
+using Owin.HealthEndpoint.Hosting;
 using Owin.HealthEndpoint.Testing;
 
 namespace Owin.HealthEndpoint.Readme.Tests;
@@ -30,27 +31,13 @@ public sealed class ReadmeStyle3Tests
             Interlocked.Increment(ref appCalls);
             return Task.CompletedTask;
         };
-        var port = FreeTcpPort.Next();
-        var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = baseAddress.ToString(),
-            ["HealthEndpoint:StartupPath"] = "/startupz",
-            ["HealthEndpoint:StatusCacheDuration"] = "00:00:00",
-            ["Database:Provider"] = "Npgsql",
-            ["Database:ConnectionString"] = ReadmeDatabase.ConnectionString,
-        }).Build();
-
-        var (pipeline, server) = LegacyHost.Create(legacyApp, configuration, NullLoggerFactory.Instance);
+        var (pipeline, server, baseAddress, beforeStart) = await StartOnFreePortAsync(legacyApp);
         using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
-        int beforeStart;
         (int, string) started, status, draining, liveDuringDrain;
         int appPage;
         Task stop;
         using (pipeline)
         {
-            beforeStart = await InvokeDirectlyAsync(pipeline.App, "/startupz");
-            server.Start();
             started = await GetAsync(client, "/startupz");
             status = await GetAsync(client, "/healthz/status");
             appPage = (await GetAsync(client, "/tickets")).Item1;
@@ -71,6 +58,36 @@ public sealed class ReadmeStyle3Tests
         Assert.That(draining, Is.EqualTo((503, """{"checks":{"shutdown":"fail"},"status":"fail"}""")));
         Assert.That(liveDuringDrain, Is.EqualTo((200, "pong")));
         Assert.That(stop.IsCompletedSuccessfully, Is.True);
+    }
+
+    // Builds style 3 as printed; invokes the app before the host starts; starts it, on a new free port when another
+    // process took the one picked in the meantime.
+    private static async Task<(PluginPipeline, OwinServer, Uri, int)> StartOnFreePortAsync(Func<IDictionary<string, object>, Task> legacyApp)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreeTcpPort.Next()}/"));
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Urls"] = baseAddress.ToString(),
+                ["HealthEndpoint:StartupPath"] = "/startupz",
+                ["HealthEndpoint:StatusCacheDuration"] = "00:00:00",
+                ["Database:Provider"] = "Npgsql",
+                ["Database:ConnectionString"] = ReadmeDatabase.ConnectionString,
+            }).Build();
+            var (pipeline, server) = LegacyHost.Create(legacyApp, configuration, NullLoggerFactory.Instance);
+            var beforeStart = await InvokeDirectlyAsync(pipeline.App, "/startupz");
+            try
+            {
+                server.Start();
+                return (pipeline, server, baseAddress, beforeStart);
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                await server.DisposeAsync();
+                pipeline.Dispose();
+            }
+        }
     }
 
     private static async Task<int> InvokeDirectlyAsync(Func<IDictionary<string, object>, Task> app, string path)
