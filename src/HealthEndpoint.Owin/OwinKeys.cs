@@ -63,8 +63,8 @@ public static class OwinKeys
     /// <para>
     /// A host that wants a drain window cancels the token when its graceful stop <em>begins</em> and keeps serving
     /// for the window (this project's <c>OwinServer</c> does, before <c>DrainDelay</c>). Katana's hosting engine
-    /// cancels it after its server has stopped, and System.Web when ASP.NET begins to shut the app domain down, so
-    /// there the 503 is seen only by requests still in flight.
+    /// cancels it after its server has stopped, and System.Web when IIS stops sending the app domain new requests,
+    /// so there the 503 is seen only by requests still in flight.
     /// </para>
     /// </remarks>
     public const string HostOnAppDisposing = "host.OnAppDisposing";
