@@ -9,6 +9,8 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Xml.Linq;
 
+#load "build/readme.cake"
+
 ///////////////////////////////////////////////////////////////////////////////
 // ARGUMENTS
 ///////////////////////////////////////////////////////////////////////////////
@@ -178,6 +180,7 @@ Task("Test")
     .IsDependentOn("EnsureRecipeBinaries")
     .IsDependentOn("Build")
     .IsDependentOn("PackageTest")
+    .IsDependentOn("ReadmeTest")
     .Does(() =>
 {
     EnsureDirectoryExists(testResultsDirectory);

@@ -29,19 +29,15 @@ internal sealed class LegacyApplication : IAsyncDisposable
     private readonly PluginPipeline _pipeline;
     private readonly ConnectionMultiplexer? _redis;
 
-    private LegacyApplication(PluginPipeline pipeline, HealthEndpointLifecycle lifecycle, ISessionStore sessions, ConnectionMultiplexer? redis)
+    private LegacyApplication(PluginPipeline pipeline, ISessionStore sessions, ConnectionMultiplexer? redis)
     {
         _pipeline = pipeline;
-        Lifecycle = lifecycle;
         Sessions = sessions;
         _redis = redis;
     }
 
     /// <summary>The outermost app, for the server.</summary>
     public AppFunc App => _pipeline.App;
-
-    /// <summary>What the health endpoint knows of the host: started, draining.</summary>
-    public HealthEndpointLifecycle Lifecycle { get; }
 
     /// <summary>Where this app keeps its sessions.</summary>
     public ISessionStore Sessions { get; }
@@ -90,7 +86,7 @@ internal sealed class LegacyApplication : IAsyncDisposable
         try
         {
             var pipeline = PluginPipeline.Build(legacyApp, HealthEndpointPlugin.Register(new PluginCatalog()), context);
-            return new LegacyApplication(pipeline, context.Lifecycle, sessions, redis);
+            return new LegacyApplication(pipeline, sessions, redis);
         }
         catch
         {
@@ -99,15 +95,17 @@ internal sealed class LegacyApplication : IAsyncDisposable
         }
     }
 
-    /// <summary>Server options that report the host's start and graceful stop to the health endpoint.</summary>
-    public OwinServerOptions CreateServerOptions(IEnumerable<string> prefixes, TimeSpan drainDelay, ILogger logger)
+    /// <summary>Server options with a drain window.</summary>
+    /// <remarks>
+    /// Nothing here reports the start or the graceful stop to the health endpoint: the server puts
+    /// <c>host.OnAppDisposing</c> in every request, and the health plugin reads both from it.
+    /// </remarks>
+    public static OwinServerOptions CreateServerOptions(IEnumerable<string> prefixes, TimeSpan drainDelay, ILogger logger)
     {
         var options = new OwinServerOptions
         {
             Logger = logger,
             DrainDelay = drainDelay,
-            OnStarted = Lifecycle.MarkStarted,
-            OnDraining = Lifecycle.BeginDraining,
         };
         foreach (var prefix in prefixes)
         {

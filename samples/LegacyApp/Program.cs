@@ -24,7 +24,7 @@ try
     var urls = LegacySettings.Urls(configuration);
     var drainDelay = LegacySettings.DrainDelay(configuration);
     application = LegacyApplication.Create(configuration, loggerFactory);
-    var options = application.CreateServerOptions(urls, drainDelay, loggerFactory.CreateLogger("Owin.HealthEndpoint.Hosting"));
+    var options = LegacyApplication.CreateServerOptions(urls, drainDelay, loggerFactory.CreateLogger("Owin.HealthEndpoint.Hosting"));
     server = new OwinServer(application.App, options);
     server.Start();
 }

@@ -15,6 +15,8 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// task ends; HEAD never puts a body on the wire. An exception before anything went out becomes a logged 500
 /// with an empty body; after, the connection is aborted. At most <see cref="OwinServerOptions.MaxConcurrentRequests"/>
 /// requests run at once. <see cref="StopAsync"/> lets in-flight requests finish, then closes the listener.
+/// Every request carries <c>host.OnAppDisposing</c>, cancelled when a graceful stop begins: the health endpoint
+/// reads its start and its drain window from it, with nothing wired by the app.
 /// </remarks>
 public sealed class OwinServer : IAsyncDisposable
 {
@@ -28,6 +30,8 @@ public sealed class OwinServer : IAsyncDisposable
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _callsCancelled = new();
+    private readonly CancellationTokenSource _appDisposing = new();
+    private readonly object _appDisposingToken;
     private readonly TaskCompletionSource<bool> _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task[] _acceptLoops = [];
     private int _inFlight;
@@ -54,6 +58,9 @@ public sealed class OwinServer : IAsyncDisposable
         _pathBases = new PathBaseResolver(options.Prefixes);
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
         _listener = CreateListener(options);
+
+        // Boxed once: every request's environment shares this object, so the key costs no allocation per request.
+        _appDisposingToken = _appDisposing.Token;
     }
 
     /// <summary>The prefixes the server listens on.</summary>
@@ -74,7 +81,7 @@ public sealed class OwinServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Calls <see cref="OwinServerOptions.OnDraining"/> and keeps serving for <see cref="OwinServerOptions.DrainDelay"/>;
+    /// Cancels <c>host.OnAppDisposing</c>, calls <see cref="OwinServerOptions.OnDraining"/> and keeps serving for <see cref="OwinServerOptions.DrainDelay"/>;
     /// then stops accepting requests, waits up to <see cref="OwinServerOptions.ShutdownTimeout"/> for in-flight ones
     /// (then cancels <c>owin.CallCancelled</c>), and closes the listener, after which connections are refused.
     /// </summary>
@@ -87,6 +94,7 @@ public sealed class OwinServer : IAsyncDisposable
             return;
         }
 
+        _appDisposing.Cancel();
         _options.OnDraining?.Invoke();
         if (_options.DrainDelay > TimeSpan.Zero)
         {
@@ -118,6 +126,7 @@ public sealed class OwinServer : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
         _callsCancelled.Dispose();
+        _appDisposing.Dispose();
         _slots.Dispose();
     }
 
@@ -207,7 +216,7 @@ public sealed class OwinServer : IAsyncDisposable
     {
         var request = context.Request;
         var (pathBase, path) = _pathBases.Split(PathBaseResolver.DecodePath(request.Url?.AbsolutePath ?? "/"));
-        var call = new OwinCall(context, pathBase, path, _options.ResponseBufferSize, _callsCancelled.Token);
+        var call = new OwinCall(context, pathBase, path, _options.ResponseBufferSize, _appDisposingToken, _callsCancelled.Token);
         try
         {
             await _app(call.Environment).ConfigureAwait(false);

@@ -30,10 +30,15 @@ public sealed class OwinServerOptions
     /// </remarks>
     public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Called once, when <see cref="OwinServer.Start"/> has started listening; for example <c>lifecycle.MarkStarted</c>.</summary>
+    /// <summary>Called once, when <see cref="OwinServer.Start"/> has started listening.</summary>
+    /// <remarks>
+    /// The health endpoint does not need it: it learns of the start from <c>host.OnAppDisposing</c> in the requests.
+    /// It is for other code that wants to know.
+    /// </remarks>
     public Action? OnStarted { get; set; }
 
-    /// <summary>Called once, when a graceful stop begins, before <see cref="DrainDelay"/>; for example <c>lifecycle.BeginDraining</c>.</summary>
+    /// <summary>Called once, when a graceful stop begins, before <see cref="DrainDelay"/>, after <c>host.OnAppDisposing</c> is cancelled.</summary>
+    /// <remarks>The health endpoint does not need it; it reads the cancelled <c>host.OnAppDisposing</c>.</remarks>
     public Action? OnDraining { get; set; }
 
     /// <summary>How long a graceful stop waits for in-flight requests before cancelling them. Default 10 seconds.</summary>

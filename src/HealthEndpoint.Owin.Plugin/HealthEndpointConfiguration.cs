@@ -33,7 +33,9 @@ internal static class HealthEndpointConfiguration
 
     /// <summary>Builds the endpoint's options; the Redis check, if this created one, is returned to be disposed.</summary>
     /// <exception cref="HealthEndpointConfigurationException">Any setting is invalid; every one is named.</exception>
-    public static (HealthEndpointOptions Options, RedisHealthCheck? OwnedRedisCheck) Read(PluginContext context)
+    /// <param name="context">The host's configuration, logging, providers and shared objects.</param>
+    /// <param name="configure">The app's own additions (custom checks), applied before validation; may be null.</param>
+    public static (HealthEndpointOptions Options, RedisHealthCheck? OwnedRedisCheck) Read(PluginContext context, Action<HealthEndpointOptions>? configure)
     {
         var configuration = context.Configuration;
         var problems = new List<KeyValuePair<string, string>>();
@@ -54,7 +56,8 @@ internal static class HealthEndpointConfiguration
         var redis = RedisCheck(context, Add);
         options.Redis = redis.Check is null ? null : redis.Check.CheckAsync;
 
-        OptionsValidator.Collect(options, Section + ":", problems);
+        configure?.Invoke(options);
+        problems.AddRange(options.FindProblems(Section + ":"));
         if (problems.Count > 0)
         {
             redis.Owned?.Dispose();

@@ -11,7 +11,12 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// The <c>HealthEndpoint</c> plugin: reads its settings from the host's configuration and wraps the app so
 /// that the ping and status paths are answered in front of it.
 /// </summary>
-/// <remarks>List it last in <c>Plugins</c> to make it outermost, so probes never reach any other plugin.</remarks>
+/// <remarks>
+/// List it last in <c>Plugins</c> to make it outermost, so probes never reach any other plugin. Custom checks
+/// come from code, not configuration: register the plugin with
+/// <see cref="Register(PluginCatalog, Action{HealthEndpointOptions})"/> and add them to
+/// <see cref="HealthEndpointOptions.Checks"/> there.
+/// </remarks>
 public sealed class HealthEndpointPlugin : IWrapPlugin, IDisposable
 {
     /// <summary>The name the <c>Plugins</c> setting uses for this plugin.</summary>
@@ -19,18 +24,34 @@ public sealed class HealthEndpointPlugin : IWrapPlugin, IDisposable
 
     private readonly HealthEndpointOptions _options;
     private readonly RedisHealthCheck? _ownedRedisCheck;
+    private readonly IDictionary<string, object>? _hostProperties;
 
     /// <summary>Creates the plugin from the host's configuration.</summary>
     /// <param name="context">The host's configuration, logging, database providers and shared objects.</param>
     /// <exception cref="HealthEndpointConfigurationException">A setting is invalid; the message names every such key.</exception>
     public HealthEndpointPlugin(PluginContext context)
+        : this(context, configure: null)
+    {
+    }
+
+    /// <summary>Creates the plugin from the host's configuration, then lets the app add to the options.</summary>
+    /// <param name="context">The host's configuration, logging, database providers and shared objects.</param>
+    /// <param name="configure">
+    /// Called with the options read from configuration, before they are validated: the place to add custom checks
+    /// (<c>options.Checks.Add(new HealthCheckRegistration("queue", CheckQueueAsync))</c>). What it sets wins over
+    /// configuration; its mistakes are reported with the configuration's (<c>HealthEndpoint:Checks ...</c>).
+    /// <see langword="null"/> = nothing to add.
+    /// </param>
+    /// <exception cref="HealthEndpointConfigurationException">A setting is invalid; the message names every such key.</exception>
+    public HealthEndpointPlugin(PluginContext context, Action<HealthEndpointOptions>? configure)
     {
         if (context is null)
         {
             throw new ArgumentNullException(nameof(context));
         }
 
-        (_options, _ownedRedisCheck) = HealthEndpointConfiguration.Read(context);
+        (_options, _ownedRedisCheck) = HealthEndpointConfiguration.Read(context, configure);
+        _hostProperties = context.HostProperties;
     }
 
     /// <summary>Registers this plugin under <see cref="Name"/>.</summary>
@@ -46,8 +67,27 @@ public sealed class HealthEndpointPlugin : IWrapPlugin, IDisposable
         return catalog.Add(Name, context => new HealthEndpointPlugin(context));
     }
 
+    /// <summary>Registers this plugin under <see cref="Name"/>, with the app's own additions to its options.</summary>
+    /// <param name="catalog">The host's plugin catalog.</param>
+    /// <param name="configure">Adds custom checks (see <see cref="HealthEndpointPlugin(PluginContext, Action{HealthEndpointOptions})"/>).</param>
+    /// <returns>The same catalog, for chaining.</returns>
+    public static PluginCatalog Register(PluginCatalog catalog, Action<HealthEndpointOptions> configure)
+    {
+        if (catalog is null)
+        {
+            throw new ArgumentNullException(nameof(catalog));
+        }
+
+        if (configure is null)
+        {
+            throw new ArgumentNullException(nameof(configure));
+        }
+
+        return catalog.Add(Name, context => new HealthEndpointPlugin(context, configure));
+    }
+
     /// <inheritdoc />
-    public AppFunc Wrap(AppFunc app) => HealthEndpoint.Wrap(app, _options);
+    public AppFunc Wrap(AppFunc app) => HealthEndpoint.Wrap(app, _options, _hostProperties);
 
     /// <summary>Closes the Redis connection this plugin opened itself, if any.</summary>
     public void Dispose() => _ownedRedisCheck?.Dispose();

@@ -13,7 +13,8 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// <remarks>
 /// It follows the OWIN middleware-class convention, so a Katana app can add it with
 /// <c>app.Use(typeof(HealthEndpointMiddleware), options)</c>; this library does not reference Owin.dll.
-/// <see cref="HealthEndpoint.Wrap"/> is the same thing for code that composes <c>AppFunc</c>s by hand.
+/// <see cref="HealthEndpoint.Wrap(AppFunc, HealthEndpointOptions)"/> is the same thing for code that composes
+/// <c>AppFunc</c>s by hand. Hosts report their start and graceful stop through <see cref="OwinKeys.HostOnAppDisposing"/>.
 /// </remarks>
 public sealed class HealthEndpointMiddleware
 {
@@ -29,6 +30,22 @@ public sealed class HealthEndpointMiddleware
     /// <param name="options">The paths, checks and limits.</param>
     /// <exception cref="HealthEndpointConfigurationException">A setting is invalid; the message names it.</exception>
     public HealthEndpointMiddleware(AppFunc next, HealthEndpointOptions options)
+        : this(next, options, hostProperties: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the middleware for a host that signals its stop in the startup properties only
+    /// (Katana: <c>app.Use(typeof(HealthEndpointMiddleware), options, app.Properties)</c>).
+    /// </summary>
+    /// <param name="next">The app to call for every request that is not a health request.</param>
+    /// <param name="options">The paths, checks and limits.</param>
+    /// <param name="hostProperties">
+    /// The host's startup properties; when they hold <see cref="OwinKeys.HostOnAppDisposing"/>, its cancellation
+    /// begins draining and the first health request counts as the host's start. <see langword="null"/> = none.
+    /// </param>
+    /// <exception cref="HealthEndpointConfigurationException">A setting is invalid; the message names it.</exception>
+    public HealthEndpointMiddleware(AppFunc next, HealthEndpointOptions options, IDictionary<string, object>? hostProperties)
     {
         _next = next ?? throw new ArgumentNullException(nameof(next));
         if (options is null)
@@ -51,7 +68,7 @@ public sealed class HealthEndpointMiddleware
         _statusPath = new HealthPath(options.StatusPath);
         _router = HealthRouter.IsNeeded(options) ? new HealthRouter(options, slots.ConvertAll(slot => slot.Name)) : null;
         var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger);
-        _responder = new ProbeResponder(runner, options);
+        _responder = new ProbeResponder(runner, options, HostAppDisposing.Read(hostProperties, options.Lifecycle));
         if (options.AllowedNetworks.Count > 0)
         {
             _access = new ClientAccessPolicy(

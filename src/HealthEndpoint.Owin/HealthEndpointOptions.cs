@@ -32,7 +32,11 @@ public sealed class HealthEndpointOptions
     public string? ReadyPath { get; set; }
 
     /// <summary>The Kubernetes-style startup path, for example <c>/startupz</c>; <see langword="null"/> (default) = off.</summary>
-    /// <remarks>503 <c>starting</c> until <see cref="HealthEndpointLifecycle.MarkStarted"/> is called on <see cref="Lifecycle"/>, then 200.</remarks>
+    /// <remarks>
+    /// 503 <c>[-]started fail</c> until the host has started, then 200: a host that follows the
+    /// <see cref="OwinKeys.HostOnAppDisposing"/> convention reports it with its first health request; others call
+    /// <see cref="HealthEndpointLifecycle.MarkStarted"/> on <see cref="Lifecycle"/>.
+    /// </remarks>
     public string? StartupPath { get; set; }
 
     /// <summary>Answers <c>&lt;StatusPath&gt;/&lt;check&gt;</c> and <c>&lt;ReadyPath&gt;/&lt;check&gt;</c> for each check. Default off.</summary>
@@ -60,6 +64,7 @@ public sealed class HealthEndpointOptions
 
     /// <summary>Where the host reports that it has started and that it is draining.</summary>
     /// <remarks>
+    /// Hosts that put <see cref="OwinKeys.HostOnAppDisposing"/> in the request environment report both through it.
     /// While draining, the status and readiness paths answer 503 without running checks; ping and liveness stay 200.
     /// </remarks>
     public HealthEndpointLifecycle Lifecycle { get; set; } = new HealthEndpointLifecycle();
@@ -92,4 +97,17 @@ public sealed class HealthEndpointOptions
     /// <summary>Where check failures are written, at error level, with the exception. Default: nowhere.</summary>
     /// <remarks>Failure details go here and only here; the HTTP response carries fixed tokens.</remarks>
     public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>Lists every invalid setting, for a host that reports them together with its own.</summary>
+    /// <param name="keyPrefix">Prepended to setting names: <c>HealthEndpoint:</c> for configuration keys, or empty.</param>
+    /// <returns>
+    /// One (key, sentence) pair per problem, the sentence starting with the key; empty when the options are valid.
+    /// Hand a non-empty list to <see cref="HealthEndpointConfigurationException(IReadOnlyList{KeyValuePair{string, string}})"/>.
+    /// </returns>
+    public IReadOnlyList<KeyValuePair<string, string>> FindProblems(string keyPrefix)
+    {
+        var problems = new List<KeyValuePair<string, string>>();
+        OptionsValidator.Collect(this, keyPrefix ?? string.Empty, problems);
+        return problems;
+    }
 }

@@ -46,7 +46,7 @@ internal sealed class LegacyAppHost : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var baseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}/");
-            var options = application.CreateServerOptions([baseAddress.ToString()], drainDelay, loggerFactory.CreateLogger("host"));
+            var options = LegacyApplication.CreateServerOptions([baseAddress.ToString()], drainDelay, loggerFactory.CreateLogger("host"));
             var server = new OwinServer(application.App, options);
             try
             {

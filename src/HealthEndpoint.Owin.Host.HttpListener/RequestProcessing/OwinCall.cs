@@ -14,7 +14,8 @@ internal sealed class OwinCall
     private readonly Dictionary<string, string[]> _responseHeaders = new(StringComparer.OrdinalIgnoreCase);
     private List<KeyValuePair<Action<object>, object>>? _onSendingHeaders;
 
-    public OwinCall(HttpListenerContext context, string pathBase, string path, int bufferSize, CancellationToken callCancelled)
+    // appDisposing: the server's host.OnAppDisposing token, boxed once for all requests.
+    public OwinCall(HttpListenerContext context, string pathBase, string path, int bufferSize, object appDisposing, CancellationToken callCancelled)
     {
         _context = context;
         var request = context.Request;
@@ -40,6 +41,7 @@ internal sealed class OwinCall
             ["server.LocalPort"] = request.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture),
             ["server.IsLocal"] = request.IsLocal,
             ["server.OnSendingHeaders"] = new Action<Action<object>, object>(RegisterOnSendingHeaders),
+            ["host.OnAppDisposing"] = appDisposing,
         };
     }
 

@@ -25,16 +25,18 @@ internal sealed class ProbeResponder
 
     private readonly HealthCheckRunner _runner;
     private readonly HealthEndpointLifecycle _lifecycle;
+    private readonly HostAppDisposing _hostProperties;
     private readonly bool _probeQueries;
     private readonly bool _healthJson;
     private readonly string _liveName;
     private readonly string _readyName;
     private readonly string _startupName;
 
-    public ProbeResponder(HealthCheckRunner runner, HealthEndpointOptions options)
+    public ProbeResponder(HealthCheckRunner runner, HealthEndpointOptions options, HostAppDisposing hostProperties)
     {
         _runner = runner;
         _lifecycle = options.Lifecycle;
+        _hostProperties = hostProperties;
         _probeQueries = options.ProbeQueries;
         _healthJson = options.HealthJson;
         _liveName = LastSegment(options.LivePath);
@@ -55,10 +57,12 @@ internal sealed class ProbeResponder
             case HealthRouteKind.Live:
                 return Write(environment, route, Alive, healthy: true, query, healthJson, includeBody);
             case HealthRouteKind.Startup:
+                _lifecycle.Observe(environment, _hostProperties);
                 var started = _lifecycle.HasStarted;
                 return Write(environment, route, started ? Started : NotStarted, started, query, healthJson, includeBody);
         }
 
+        _lifecycle.Observe(environment, _hostProperties);
         if (_lifecycle.IsDraining)
         {
             return Write(environment, route, Draining, healthy: false, query, healthJson, includeBody);
