@@ -204,14 +204,25 @@ Task("Test")
         testFailure = exception;
     }
 
+    // The solution's tests, plus the passes that Test's dependencies ran apart (artifacts/<name>-test-results).
     var totals = SumTrxCounters(testResultsDirectory);
     Information("Read {0} trx file(s) from {1}.", totals.Files, testResultsDirectory);
-    PrintOnExit($"{totals.Passed} passed, {totals.Failed} failed");
+    var passed = totals.Passed;
+    var failed = totals.Failed;
+    foreach (var separatePass in GetDirectories($"{artifactsDirectory.Path.FullPath}/*-test-results"))
+    {
+        var pass = SumTrxCounters(separatePass);
+        Information("Read {0} trx file(s) from {1}: {2} passed, {3} failed.", pass.Files, separatePass, pass.Passed, pass.Failed);
+        passed += pass.Passed;
+        failed += pass.Failed;
+    }
 
-    if (testFailure != null || totals.Failed > 0 || totals.Files == 0)
+    PrintOnExit($"{passed} passed, {failed} failed");
+
+    if (testFailure != null || failed > 0 || totals.Files == 0)
     {
         throw new CakeException(testFailure == null
-            ? $"{totals.Failed} test(s) failed; {totals.Files} trx file(s) read."
+            ? $"{failed} test(s) failed; {totals.Files} trx file(s) read from the solution's tests."
             : $"dotnet test failed: {testFailure.Message}");
     }
 });
