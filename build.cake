@@ -50,6 +50,8 @@ var recipeBinaries = new Dictionary<string, string>
     ["/usr/sbin/nginx"] = "nginx",
     ["/usr/sbin/lighttpd"] = "lighttpd",
     ["/usr/lib/nagios/plugins/check_http"] = "monitoring-plugins-basic",
+    // icinga2 daemon -C validates docs/recipes/icinga-probe.md's CheckCommand; the tests start no daemon.
+    ["/usr/sbin/icinga2"] = "icinga2",
 };
 
 ///////////////////////////////////////////////////////////////////////////////
@@ -120,7 +122,7 @@ Task("EnsureServerBinaries")
 });
 
 Task("EnsureRecipeBinaries")
-    .Description("Installs haproxy, caddy, nginx, lighttpd and check_http via apt when missing (root only); starts no service.")
+    .Description("Installs haproxy, caddy, nginx, lighttpd, check_http and icinga2 via apt when missing (root only); starts no service.")
     .Does(() =>
 {
     var missing = recipeBinaries.Where(binary => !FileExists(binary.Key)).ToList();
@@ -138,7 +140,7 @@ Task("EnsureRecipeBinaries")
             $"The recipe checks need {packages}. Install them with: sudo apt-get install -y --no-install-recommends {packages}");
     }
 
-    // Debian's maintainer scripts start what they install (nginx and lighttpd on port 80) unless
+    // Debian's maintainer scripts start what they install (nginx and lighttpd on port 80, the icinga2 daemon) unless
     // policy-rc.d says no (exit 101). Put one in place for the install when there is none, and only then remove it.
     var wasListeningOn80 = IsListening(80);
     const string policyPath = "/usr/sbin/policy-rc.d";

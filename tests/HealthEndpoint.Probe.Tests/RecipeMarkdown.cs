@@ -39,8 +39,11 @@ internal static class RecipeMarkdown
 
     /// <summary>
     /// Each <c>apply Service</c> of the one <c>icinga2</c> block, as the command line Icinga would run: the
-    /// CheckCommand's <c>command</c> array with <c>$macros$</c> resolved from the service's vars, then the
-    /// command's vars, then <c>address</c> = <paramref name="hostAddress"/>; recursively, as Icinga does.
+    /// CheckCommand's <c>command</c> array, then its <c>arguments</c> as Icinga 2.13's
+    /// <c>MacroProcessor::ResolveArguments</c> builds them — in key order, then stably by <c>order</c>; an argument
+    /// whose macro is unset or empty is left off (a <c>required</c> one fails); <c>skip_key</c> drops the key — with
+    /// <c>$macros$</c> resolved from the service's vars, then the command's vars, then <c>address</c> =
+    /// <paramref name="hostAddress"/>; recursively, as Icinga does.
     /// </summary>
     public static IReadOnlyDictionary<string, string[]> IcingaServices(string fileName, string hostAddress)
     {
@@ -49,7 +52,8 @@ internal static class RecipeMarkdown
         var checkCommand = Regex.Match(blocks[0], @"object CheckCommand ""([^""]+)"" \{\n(.*?)\n\}", RegexOptions.Singleline);
         Assert.That(checkCommand.Success, Is.True, "an object CheckCommand");
         var command = Regex.Match(checkCommand.Groups[2].Value, @"command\s*=\s*\[(.*?)\]", RegexOptions.Singleline);
-        var arguments = QuotedString.Matches(command.Groups[1].Value).Select(match => match.Groups[1].Value).ToArray();
+        var commandLine = QuotedString.Matches(command.Groups[1].Value).Select(match => match.Groups[1].Value).ToArray();
+        var arguments = IcingaArguments.Parse(checkCommand.Groups[2].Value);
         var commandVars = ReadVars(checkCommand.Groups[2].Value);
 
         var services = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -62,7 +66,8 @@ internal static class RecipeMarkdown
                 vars[name] = value;
             }
 
-            services[service.Groups[1].Value] = arguments.Select(argument => Resolve(argument, vars, depth: 0)).ToArray();
+            services[service.Groups[1].Value] =
+                [.. commandLine.Select(argument => Resolve(argument, vars, depth: 0)!), .. arguments.CommandLine(text => Resolve(text, vars, depth: 0))];
         }
 
         return services;
@@ -71,11 +76,17 @@ internal static class RecipeMarkdown
     private static Dictionary<string, string> ReadVars(string text) =>
         Vars.Matches(text).ToDictionary(match => match.Groups[1].Value, match => match.Groups[2].Value, StringComparer.Ordinal);
 
-    private static string Resolve(string text, IReadOnlyDictionary<string, string> vars, int depth)
+    /// <summary>Resolves every <c>$macro$</c>; <see langword="null"/> when one is unset or empty (Icinga's "missing macro").</summary>
+    private static string? Resolve(string text, IReadOnlyDictionary<string, string> vars, int depth)
     {
         Assert.That(depth, Is.LessThan(10), "macro recursion in " + text);
-        return Macro.Replace(text, match => vars.TryGetValue(match.Groups[1].Value, out var value)
-            ? Resolve(value, vars, depth + 1)
-            : throw new InvalidDataException($"macro {match.Value} has no value"));
+        var missing = false;
+        var resolved = Macro.Replace(text, match =>
+        {
+            var value = vars.TryGetValue(match.Groups[1].Value, out var found) ? Resolve(found, vars, depth + 1) : null;
+            missing |= string.IsNullOrEmpty(value);
+            return value ?? string.Empty;
+        });
+        return missing ? null : resolved;
     }
 }
