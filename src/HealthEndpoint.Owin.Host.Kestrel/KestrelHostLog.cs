@@ -24,19 +24,10 @@ internal static class KestrelHostLog
             new EventId(103, "Draining"),
             "Draining: still serving for {DelayMilliseconds} ms so that load balancers see readiness fail before the listener closes.");
 
-    private static readonly Action<ILogger, string, string, Exception?> ConnectionLimitMessage =
-        LoggerMessage.Define<string, string>(
-            LogLevel.Information,
-            new EventId(110, "ConnectionLimit"),
-            "Kestrel accepts at most {MaxConnections} connections (open-file limit: {OpenFileLimit}).");
-
     public static void AppFailed(ILogger logger, string method, string path, bool started, Exception exception) =>
         AppFailedMessage(logger, method, path, started, exception);
 
     public static void StopTimedOut(ILogger logger, int count) => StopTimedOutMessage(logger, count, null);
 
     public static void Draining(ILogger logger, long delayMilliseconds) => DrainingMessage(logger, delayMilliseconds, null);
-
-    public static void ConnectionLimit(ILogger logger, long? maxConnections, long? openFileLimit) =>
-        ConnectionLimitMessage(logger, maxConnections?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited", openFileLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", null);
 }

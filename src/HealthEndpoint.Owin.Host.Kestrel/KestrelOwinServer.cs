@@ -29,7 +29,6 @@ public sealed class KestrelOwinServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly OwinApplication _application;
     private readonly KestrelServer _server;
-    private readonly long? _openFileLimit;
     private readonly TaskCompletionSource<bool> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _started;
     private int _stopRequested;
@@ -53,8 +52,8 @@ public sealed class KestrelOwinServer : IAsyncDisposable
 
         Validate(options);
         _logger = options.Logger ?? throw new ArgumentException("Logger must not be null.", nameof(options));
-        _openFileLimit = OpenFileLimit.Read();
-        MaxConcurrentConnections = options.MaxConcurrentConnections ?? OpenFileLimit.ConnectionCap(_openFileLimit);
+        OpenFileLimit = Kestrel.OpenFileLimit.Read();
+        MaxConcurrentConnections = options.MaxConcurrentConnections ?? Kestrel.OpenFileLimit.ConnectionCap(OpenFileLimit);
         _application = new OwinApplication(app, new PathBaseResolver(options.Prefixes), options.ResponseBufferSize, _logger);
 
         var kestrel = CreateKestrelOptions(options, MaxConcurrentConnections);
@@ -72,6 +71,9 @@ public sealed class KestrelOwinServer : IAsyncDisposable
     /// </summary>
     public long? MaxConcurrentConnections { get; }
 
+    /// <summary>The process's soft open-file limit (RLIMIT_NOFILE) when the server was created; null on Windows.</summary>
+    public long? OpenFileLimit { get; }
+
     /// <summary>Starts listening and accepting requests, then calls <see cref="KestrelOwinServerOptions.OnStarted"/>.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>A task that completes once every prefix is bound.</returns>
@@ -84,7 +86,6 @@ public sealed class KestrelOwinServer : IAsyncDisposable
         }
 
         await _server.StartAsync(_application, cancellationToken).ConfigureAwait(false);
-        KestrelHostLog.ConnectionLimit(_logger, MaxConcurrentConnections, _openFileLimit);
         _options.OnStarted?.Invoke();
     }
 

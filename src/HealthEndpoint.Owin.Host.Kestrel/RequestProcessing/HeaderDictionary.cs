@@ -7,8 +7,8 @@ using Microsoft.Extensions.Primitives;
 namespace Owin.HealthEndpoint.Hosting.Kestrel;
 
 /// <summary>
-/// Kestrel's headers as OWIN's <c>IDictionary&lt;string, string[]&gt;</c>: reads and writes go straight to Kestrel's
-/// collection (case-insensitive, as OWIN requires), so nothing is copied for requests whose headers nobody reads.
+/// Kestrel's response headers as OWIN's <c>IDictionary&lt;string, string[]&gt;</c>: reads and writes go straight to
+/// Kestrel's collection (case-insensitive, as OWIN requires), so nothing is copied on the way out.
 /// </summary>
 internal sealed class HeaderDictionary : IDictionary<string, string[]>
 {
@@ -94,5 +94,5 @@ internal sealed class HeaderDictionary : IDictionary<string, string[]>
     }
 
     // A header value is never null inside Kestrel's collections; StringValues only types it as nullable.
-    private static string[] ToArray(StringValues values) => (string[])(object)values.ToArray();
+    public static string[] ToArray(StringValues values) => (string[])(object)values.ToArray();
 }

@@ -41,7 +41,7 @@ internal sealed class KestrelOwinCall
             ["owin.RequestPath"] = path,
             ["owin.RequestQueryString"] = _request.QueryString.Length > 0 ? _request.QueryString.Substring(1) : string.Empty,
             ["owin.RequestProtocol"] = _request.Protocol,
-            ["owin.RequestHeaders"] = new HeaderDictionary(_request.Headers),
+            ["owin.RequestHeaders"] = CopyRequestHeaders(_request.Headers),
             ["owin.RequestBody"] = RequestBody,
             ["owin.ResponseHeaders"] = new HeaderDictionary(_response.Headers),
             ["owin.ResponseBody"] = ResponseBody,
@@ -105,7 +105,9 @@ internal sealed class KestrelOwinCall
             headers.ContentLength = length;
         }
 
-        // An unread request body (a 405 to a large POST) is not drained for the next request: close instead.
+        // An unread request body (a 405 to a large POST) is not drained for the next request: close instead. Kestrel
+        // then closes the socket when its response drain timeout ends (about 6 s measured): aborting at once would
+        // reset the connection before the response reached the client (299 of 300 tries lost it).
         if (_request.Headers.ContentLength is not (null or 0) || _request.Headers.TransferEncoding.Count > 0)
         {
             if (!RequestBody.ReachedEnd)
@@ -133,6 +135,19 @@ internal sealed class KestrelOwinCall
         _response.StatusCode = StatusCodes.Status500InternalServerError;
         _response.ReasonPhrase = null;
         _response.Headers.ContentLength = 0;
+    }
+
+    // A copy, as the HttpListener host makes: Kestrel reuses its header collection for the connection's next
+    // request, and an app that keeps the dictionary past its request (a log written later) must not read those.
+    private static Dictionary<string, string[]> CopyRequestHeaders(IHeaderDictionary source)
+    {
+        var headers = new Dictionary<string, string[]>(source.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var header in source)
+        {
+            headers[header.Key] = HeaderDictionary.ToArray(header.Value);
+        }
+
+        return headers;
     }
 
     // Dual-stack sockets (http://+:port/) report IPv4 clients as ::ffff:a.b.c.d; the app's allowlist and logs

@@ -8,9 +8,15 @@ using System.Threading.Tasks;
 namespace Owin.HealthEndpoint.Hosting.Tests;
 
 /// <summary>The OWIN 1.0 environment the server builds, and the response features (headers, callbacks) it honours.</summary>
-[TestFixture]
-public sealed class OwinServerEnvironmentTests
+[TestFixture(HostKind.HttpListener)]
+[TestFixture(HostKind.Kestrel)]
+public sealed class HostEnvironmentTests : HostFixture
 {
+    public HostEnvironmentTests(HostKind host)
+        : base(host)
+    {
+    }
+
     [TestCase("owin.Version", "1.0")]
     [TestCase("owin.RequestMethod", "GET")]
     [TestCase("owin.RequestScheme", "http")]
@@ -24,7 +30,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task Environment_RequestUnderPrefixWithPath_HasOwinValue(string key, object expected)
     {
         var app = new EchoApp();
-        await using var server = await TestServer.StartAsync(app.InvokeAsync, pathBase: "/rt/");
+        await using var server = await StartAsync(app.InvokeAsync, pathBase: "/rt/");
 
         var response = await server.SendAsync("GET", "/rt/healthz/ping?probe=1&name=a%20b");
 
@@ -36,7 +42,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task Environment_PortsAndRequestHeaders_AsSentOnTheWire()
     {
         var app = new EchoApp();
-        await using var server = await TestServer.StartAsync(app.InvokeAsync);
+        await using var server = await StartAsync(app.InvokeAsync);
         using var connection = await server.ConnectAsync();
 
         await connection.SendAsync(server.Request("GET", "/", "X-Probe: abc", "Accept: text/plain"));
@@ -58,7 +64,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task Environment_ControlPrefixAtRoot_EmptyPathBaseAndFullPath()
     {
         var app = new EchoApp();
-        await using var server = await TestServer.StartAsync(app.InvokeAsync);
+        await using var server = await StartAsync(app.InvokeAsync);
 
         await server.SendAsync("GET", "/rt/healthz/ping");
 
@@ -72,7 +78,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task RequestBody_Post_EchoedByteForByte(string framing)
     {
         var app = new EchoApp();
-        await using var server = await TestServer.StartAsync(app.InvokeAsync);
+        await using var server = await StartAsync(app.InvokeAsync);
         using var connection = await server.ConnectAsync();
         var body = Encoding.UTF8.GetBytes("name=value&emoji=\u263a&" + new string('z', 20_000));
 
@@ -95,7 +101,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task ResponseHeaders_TwoSetCookieValues_EachArrivesOnItsOwnLine()
     {
         string[] cookies = ["a=1; Path=/; HttpOnly", "b=2; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Path=/"];
-        await using var server = await TestServer.StartAsync(environment =>
+        await using var server = await StartAsync(environment =>
         {
             ScenarioApp.ResponseHeaders(environment)["Set-Cookie"] = cookies;
             ScenarioApp.ResponseHeaders(environment)["X-Multi"] = ["one", "two"];
@@ -116,7 +122,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task OnSendingHeaders_CallbackChangesResponse_ChangesArrive(bool flush)
     {
         var calls = 0;
-        await using var server = await TestServer.StartAsync(async environment =>
+        await using var server = await StartAsync(async environment =>
         {
             var register = (Action<Action<object>, object>)environment["server.OnSendingHeaders"];
             register(
@@ -150,7 +156,7 @@ public sealed class OwinServerEnvironmentTests
     [Test]
     public async Task OnSendingHeaders_ControlNoCallback_HeaderAbsent()
     {
-        await using var server = await TestServer.StartAsync(environment => ScenarioApp.ResponseBody(environment).WriteAsync("accepted"u8.ToArray()).AsTask());
+        await using var server = await StartAsync(environment => ScenarioApp.ResponseBody(environment).WriteAsync("accepted"u8.ToArray()).AsTask());
 
         var response = await server.SendAsync("GET", "/");
 
