@@ -12,6 +12,9 @@ namespace Owin.HealthEndpoint.Hosting.Kestrel;
 /// <summary>One request and its response: the OWIN environment the app sees over Kestrel's features, and the sending of headers.</summary>
 internal sealed class KestrelOwinCall
 {
+    private static readonly object True = true;
+    private static readonly object False = false;
+
     private readonly IHttpRequestFeature _request;
     private readonly IHttpResponseFeature _response;
     private readonly IHttpResponseBodyFeature _responseBody;
@@ -50,7 +53,7 @@ internal sealed class KestrelOwinCall
             ["server.LocalIpAddress"] = localAddress?.ToString() ?? string.Empty,
             ["server.LocalPort"] = connection.LocalPort.ToString(CultureInfo.InvariantCulture),
             // As HttpListener defines it: the client is this host's own address.
-            ["server.IsLocal"] = remoteAddress is not null && remoteAddress.Equals(localAddress),
+            ["server.IsLocal"] = remoteAddress is not null && remoteAddress.Equals(localAddress) ? True : False,
             ["server.OnSendingHeaders"] = new Action<Action<object>, object>(RegisterOnSendingHeaders),
         };
     }
@@ -73,6 +76,9 @@ internal sealed class KestrelOwinCall
 
     /// <summary>Kestrel's response body; valid once the headers are sent.</summary>
     public Stream Output => _responseBody.Stream;
+
+    /// <summary>Kestrel's response body as a pipe; valid once the headers are sent.</summary>
+    public System.IO.Pipelines.PipeWriter Writer => _responseBody.Writer;
 
     /// <summary>
     /// Runs the OnSendingHeaders callbacks (last registered first, as Katana does), then gives Kestrel the status
