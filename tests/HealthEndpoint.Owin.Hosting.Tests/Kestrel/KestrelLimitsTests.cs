@@ -138,7 +138,10 @@ public sealed class KestrelLimitsTests
         var cap = server.Kestrel!.MaxConcurrentConnections;
         TestContext.Out.WriteLine($"open-file limit {limit}, {openBefore}-{openAfter} descriptors open around the start, connection cap {cap}");
         Assert.That(server.Kestrel.OpenFileLimit, Is.EqualTo(limit));
-        Assert.That(cap, Is.InRange(limit - reserve - openAfter, limit - reserve - openBefore));
+        // Sockets of earlier tests may still be closing, so the count moves a little around the start; without the
+        // open descriptors counted the cap would be limit - reserve, far above this range.
+        const long Slack = 8;
+        Assert.That(cap, Is.InRange(limit - reserve - Math.Max(openBefore, openAfter) - Slack, limit - reserve - Math.Min(openBefore, openAfter) + Slack));
     }
 
     private static Task<TestServer> StartAsync(Action<KestrelOwinServerOptions>? configure = null) =>
