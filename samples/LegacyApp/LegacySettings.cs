@@ -14,6 +14,9 @@ internal static class LegacySettings
 {
     public const string UrlsKey = "Urls";
     public const string DrainDelayKey = "Host:DrainDelay";
+    public const string ServerKey = "Host:Server";
+    public const string HttpListenerServer = "HttpListener";
+    public const string KestrelServer = "Kestrel";
 
     /// <summary>Builds the layered configuration.</summary>
     public static IConfiguration Build(string[] args, IDictionary<string, string?>? overrides = null)
@@ -76,5 +79,19 @@ internal static class LegacySettings
             && delay >= TimeSpan.Zero
             ? delay
             : throw new Owin.HealthEndpoint.HealthEndpointConfigurationException(DrainDelayKey, $"{DrainDelayKey} must be a duration such as 00:00:05 (was '{value}').");
+    }
+
+    /// <summary><c>Host:Server</c>: <c>HttpListener</c> (default) or <c>Kestrel</c>, case-insensitive.</summary>
+    public static string Server(IConfiguration configuration)
+    {
+        var value = configuration[ServerKey];
+        if (string.IsNullOrWhiteSpace(value) || string.Equals(value.Trim(), HttpListenerServer, StringComparison.OrdinalIgnoreCase))
+        {
+            return HttpListenerServer;
+        }
+
+        return string.Equals(value.Trim(), KestrelServer, StringComparison.OrdinalIgnoreCase)
+            ? KestrelServer
+            : throw new Owin.HealthEndpoint.HealthEndpointConfigurationException(ServerKey, $"{ServerKey} must be {HttpListenerServer} or {KestrelServer} (was '{value}').");
     }
 }

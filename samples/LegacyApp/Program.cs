@@ -1,39 +1,39 @@
 using System;
-using System.Net;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using LegacyApp;
+using LegacyApp.Hosting;
 using Microsoft.Extensions.Logging;
 using Owin.HealthEndpoint;
-using Owin.HealthEndpoint.Hosting;
 
-// LegacyApp: an RT-like OWIN app served by the embedded HttpListener host, with the health plugin in front.
+// LegacyApp: an RT-like OWIN app served by the embedded HttpListener host (or Kestrel), with the health plugin in front.
 //   dotnet run --project samples/LegacyApp
 //   Urls=http://127.0.0.1:8080/ Database__Provider=Npgsql Database__ConnectionString="Host=..." dotnet run ...
 //   Host__DrainDelay=00:00:05: on SIGTERM, answer status/readiness 503 for 5 s before the listener closes.
+//   Host__Server=Kestrel: serve with Kestrel (header timeout, size limits, connection cap) instead of HttpListener.
 
 using var loggerFactory = LoggerFactory.Create(logging => logging
     .AddSimpleConsole(console => console.SingleLine = true)
     .SetMinimumLevel(LogLevel.Information));
 
 LegacyApplication application;
-OwinServer server;
+AppServer server;
 try
 {
     var configuration = LegacySettings.Build(args);
     var urls = LegacySettings.Urls(configuration);
-    var drainDelay = LegacySettings.DrainDelay(configuration);
+    LegacySettings.Server(configuration);
+    LegacySettings.DrainDelay(configuration);
     application = LegacyApplication.Create(configuration, loggerFactory);
-    var options = LegacyApplication.CreateServerOptions(urls, drainDelay, loggerFactory.CreateLogger("Owin.HealthEndpoint.Hosting"));
-    server = new OwinServer(application.App, options);
-    server.Start();
+    server = AppServer.Create(application, configuration, urls, loggerFactory.CreateLogger("Owin.HealthEndpoint.Hosting"));
+    await server.StartAsync();
 }
 catch (HealthEndpointConfigurationException exception)
 {
     await Console.Error.WriteLineAsync(exception.Message);
     return 2;
 }
-catch (HttpListenerException exception)
+catch (Exception exception) when (AppServer.IsBindFailure(exception))
 {
     await Console.Error.WriteLineAsync($"Cannot listen: {exception.Message}");
     return 1;
@@ -51,7 +51,12 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Requ
 
 foreach (var prefix in server.Prefixes)
 {
-    Console.WriteLine($"LegacyApp listening on {prefix}  (health: {prefix}healthz/ping, {prefix}healthz/status)");
+    Console.WriteLine($"LegacyApp listening on {prefix} ({server.Kind})  (health: {prefix}healthz/ping, {prefix}healthz/status)");
+}
+
+if (server.Limits.Length > 0)
+{
+    Console.WriteLine(server.Limits);
 }
 
 Console.WriteLine("Press Ctrl+C to stop.");

@@ -12,15 +12,23 @@ namespace LegacyApp.Tests;
 /// <summary>
 /// LegacyApp on the real host with the probe family on: startupz turns 200 when the host has started, and a
 /// graceful stop with <c>Host:DrainDelay</c> answers status and readiness 503 while ping and livez stay 200,
-/// then closes the listener.
+/// then closes the listener. On each host <c>Host:Server</c> names.
 /// </summary>
-[TestFixture]
+[TestFixture("HttpListener")]
+[TestFixture("Kestrel")]
 [NonParallelizable]
 public sealed class DrainWindowTests
 {
     private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(2);
 
+    private readonly string _server;
+
     private string _directory = null!;
+
+    public DrainWindowTests(string server)
+    {
+        _server = server;
+    }
 
     [SetUp]
     public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("legacyapp-drain-").FullName;
@@ -102,6 +110,7 @@ public sealed class DrainWindowTests
             ["HealthEndpoint:ReadyPath"] = "/readyz",
             ["HealthEndpoint:StartupPath"] = "/startupz",
             ["HealthEndpoint:StatusCacheDuration"] = "00:00:00",
+            ["Host:Server"] = _server,
         };
         foreach (var (key, value) in pairs)
         {

@@ -1,24 +1,23 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
+using LegacyApp.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Owin.HealthEndpoint.Hosting;
 using Owin.HealthEndpoint.Testing;
 
 namespace LegacyApp.Tests;
 
 /// <summary>
-/// LegacyApp as it runs in production — its configuration, its plugin pipeline, the embedded HttpListener
-/// host — on a free loopback port, with an HttpClient that never sends cookies (like a probe).
+/// LegacyApp as it runs in production — its configuration, its plugin pipeline, the host <c>Host:Server</c> names
+/// (HttpListener by default, or Kestrel) — on a free loopback port, with an HttpClient that never sends cookies (like a probe).
 /// </summary>
 internal sealed class LegacyAppHost : IAsyncDisposable
 {
-    private readonly OwinServer _server;
+    private readonly AppServer _server;
 
-    private LegacyAppHost(LegacyApplication application, OwinServer server, Uri baseAddress)
+    private LegacyAppHost(LegacyApplication application, AppServer server, Uri baseAddress)
     {
         Application = application;
         _server = server;
@@ -41,19 +40,17 @@ internal sealed class LegacyAppHost : IAsyncDisposable
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         var configuration = LegacySettings.Build([], settings);
-        var drainDelay = LegacySettings.DrainDelay(configuration);
         var application = LegacyApplication.Create(configuration, loggerFactory);
         for (var attempt = 1; ; attempt++)
         {
             var baseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}/");
-            var options = LegacyApplication.CreateServerOptions([baseAddress.ToString()], drainDelay, loggerFactory.CreateLogger("host"));
-            var server = new OwinServer(application.App, options);
+            var server = AppServer.Create(application, configuration, [baseAddress.ToString()], loggerFactory.CreateLogger("host"));
             try
             {
-                server.Start();
+                await server.StartAsync();
                 return new LegacyAppHost(application, server, baseAddress);
             }
-            catch (HttpListenerException) when (attempt < 5)
+            catch (Exception exception) when (AppServer.IsBindFailure(exception) && attempt < 5)
             {
                 // Another process took the port between FreeTcpPort and Start; try another.
                 await server.DisposeAsync();

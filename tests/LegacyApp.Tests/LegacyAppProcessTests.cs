@@ -20,11 +20,12 @@ namespace LegacyApp.Tests;
 [NonParallelizable]
 public sealed class LegacyAppProcessTests
 {
-    [Test]
-    public async Task Run_EmbeddedDefaults_StatusReportsSqliteOkThenStopsCleanlyOnSigterm()
+    [TestCase("HttpListener")]
+    [TestCase("Kestrel")]
+    public async Task Run_EmbeddedDefaults_StatusReportsSqliteOkThenStopsCleanlyOnSigterm(string server)
     {
         var port = FreeTcpPort.Next();
-        using var app = Start(("Urls", $"http://127.0.0.1:{port}/"));
+        using var app = Start(("Urls", $"http://127.0.0.1:{port}/"), ("Host__Server", server));
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         await Poll.UntilAsync(async () => (await client.GetAsync("/healthz/ping")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "LegacyApp answers ping");
 
@@ -37,7 +38,25 @@ public sealed class LegacyAppProcessTests
         Assert.That(body, Is.EqualTo("""{"checks":{"database":"ok","redis":"skipped"},"status":"ok"}"""));
         Assert.That(exited, Is.True, "SIGTERM stops the app");
         Assert.That(app.Process.ExitCode, Is.Zero, app.Output);
-        Assert.That(app.Output, Does.Contain($"listening on http://127.0.0.1:{port}/").And.Contain("Stopped."));
+        Assert.That(app.Output, Does.Contain($"listening on http://127.0.0.1:{port}/ ({server})").And.Contain("Stopped."));
+    }
+
+    // Kestrel binds what the prefix names: every IPv4 address for 0.0.0.0, only ::1 for [::1]; the control is the
+    // IPv4 loopback connect to the [::1] port, refused.
+    [Test]
+    public async Task Run_KestrelOnAnyIpv4AndIpv6LoopbackUrls_AnswersOnEachAddress()
+    {
+        var anyPort = FreeTcpPort.Next();
+        var ipv6Port = FreeTcpPort.Next();
+        using var app = Start(("Urls", $"http://0.0.0.0:{anyPort}/;http://[::1]:{ipv6Port}/"), ("Host__Server", "Kestrel"));
+        using var client = new HttpClient();
+        var anyPing = new Uri($"http://127.0.0.1:{anyPort}/healthz/ping");
+        await Poll.UntilAsync(async () => await PingsAsync(client, anyPing), TimeSpan.FromSeconds(30), "LegacyApp answers ping on 0.0.0.0");
+
+        var ipv6 = await PingsAsync(client, new Uri($"http://[::1]:{ipv6Port}/healthz/ping"));
+        var ipv4OnIpv6Port = await PingsAsync(client, new Uri($"http://127.0.0.1:{ipv6Port}/healthz/ping"));
+
+        Assert.That((ipv6, ipv4OnIpv6Port), Is.EqualTo((true, false)), app.Output);
     }
 
     [TestCase("HealthEndpoint__PingPath", "ping", "HealthEndpoint:PingPath")]
@@ -46,6 +65,8 @@ public sealed class LegacyAppProcessTests
     [TestCase("Plugins__0", "RT::Extension::Missing", "unknown plugin 'RT::Extension::Missing'")]
     [TestCase("Host__DrainDelay", "5", "Host:DrainDelay must be a duration")]
     [TestCase("HealthEndpoint__ProbeQueries", "yes", "HealthEndpoint:ProbeQueries must be true or false")]
+    [TestCase("Host__Server", "IIS", "Host:Server must be HttpListener or Kestrel")]
+    [TestCase("Host__RequestHeadersTimeout", "00:00:05", "Host:RequestHeadersTimeout applies to the Kestrel host only")]
     public void Run_InvalidSetting_ExitsWithOneMessageNamingTheKey(string variable, string value, string expected)
     {
         using var app = Start(("Urls", $"http://127.0.0.1:{FreeTcpPort.Next()}/"), (variable, value));
@@ -56,6 +77,36 @@ public sealed class LegacyAppProcessTests
         Assert.That(app.Process.ExitCode, Is.EqualTo(2), app.Output);
         Assert.That(app.Errors, Does.Contain(expected));
         Assert.That(app.Errors, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [TestCase("Host__RequestHeadersTimeout", "10", "Host:RequestHeadersTimeout must be a positive duration")]
+    [TestCase("Host__MaxConnections", "0", "Host:MaxConnections must be a whole number from 1")]
+    [TestCase("Host__MaxRequestLineSize", "8k", "Host:MaxRequestLineSize must be a whole number")]
+    [TestCase("Host__MinRequestBodyDataRate", "-1", "Host:MinRequestBodyDataRate must be bytes per second")]
+    [TestCase("Urls", "http://app.example:8080/", "Urls: The prefix 'http://app.example:8080/' cannot be served by Kestrel")]
+    public void Run_InvalidKestrelSetting_ExitsWithOneMessageNamingTheKey(string variable, string value, string expected)
+    {
+        using var app = Start(("Urls", $"http://127.0.0.1:{FreeTcpPort.Next()}/"), ("Host__Server", "Kestrel"), (variable, value));
+
+        var exited = app.WaitForExit(TimeSpan.FromSeconds(30));
+
+        Assert.That(exited, Is.True);
+        Assert.That(app.Process.ExitCode, Is.EqualTo(2), app.Output);
+        Assert.That(app.Errors, Does.Contain(expected));
+        Assert.That(app.Errors, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    private static async Task<bool> PingsAsync(HttpClient client, Uri uri)
+    {
+        try
+        {
+            using var response = await client.GetAsync(uri);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
     private static RunningApp Start(params (string Name, string Value)[] environment)
@@ -76,7 +127,7 @@ public sealed class LegacyAppProcessTests
     }
 
     // The sample's own build output (it is built with the solution), where its native SQLite library sits.
-    private static string LegacyAppDll()
+    internal static string LegacyAppDll()
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var root = new DirectoryInfo(AppContext.BaseDirectory);

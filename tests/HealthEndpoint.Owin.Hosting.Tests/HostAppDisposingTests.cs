@@ -10,14 +10,20 @@ namespace Owin.HealthEndpoint.Hosting.Tests;
 /// The server reports its start and its graceful stop through <c>host.OnAppDisposing</c> in every request, so a
 /// health endpoint it serves needs no callback: startupz turns 200 once served, status 503 for the drain window.
 /// </summary>
-[TestFixture]
-public sealed class OwinServerLifecycleTests
+[TestFixture(HostKind.HttpListener)]
+[TestFixture(HostKind.Kestrel)]
+public sealed class HostAppDisposingTests : HostFixture
 {
+    public HostAppDisposingTests(HostKind host)
+        : base(host)
+    {
+    }
+
     [Test]
     public async Task Request_Environment_CarriesOneHostTokenCancelledWhenStopBegins()
     {
         var tokens = new List<CancellationToken>();
-        await using var server = await TestServer.StartAsync(environment =>
+        await using var server = await StartAsync(environment =>
         {
             lock (tokens)
             {
@@ -30,7 +36,7 @@ public sealed class OwinServerLifecycleTests
         await server.SendAsync("GET", "/a");
         await server.SendAsync("GET", "/b");
         var cancelledWhileServing = tokens[0].IsCancellationRequested;
-        var stop = server.Server.StopAsync();
+        var stop = server.StopAsync();
 
         Assert.That(tokens, Has.Count.EqualTo(2));
         Assert.That(tokens[1], Is.EqualTo(tokens[0]), "one token for the whole server");
@@ -47,10 +53,10 @@ public sealed class OwinServerLifecycleTests
         var direct = OwinEnvironment.Create("GET", "/startupz");
         await app(direct);
 
-        await using var server = await TestServer.StartAsync(app, configure: o => o.DrainDelay = TimeSpan.FromSeconds(5));
+        await using var server = await StartAsync(app, configure: o => o.DrainDelay = TimeSpan.FromSeconds(5));
         var startup = await server.SendAsync("GET", "/startupz");
         var ready = await server.SendAsync("GET", "/healthz/status");
-        var stop = server.Server.StopAsync();
+        var stop = server.StopAsync();
         var draining = await server.SendAsync("GET", "/healthz/status");
         var ping = await server.SendAsync("GET", "/healthz/ping");
 

@@ -2,15 +2,22 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 
 namespace Owin.HealthEndpoint.Hosting.Tests;
 
 /// <summary>The OWIN 1.0 environment the server builds, and the response features (headers, callbacks) it honours.</summary>
-[TestFixture]
-public sealed class OwinServerEnvironmentTests
+[TestFixture(HostKind.HttpListener)]
+[TestFixture(HostKind.Kestrel)]
+public sealed class HostEnvironmentTests : HostFixture
 {
+    public HostEnvironmentTests(HostKind host)
+        : base(host)
+    {
+    }
+
     [TestCase("owin.Version", "1.0")]
     [TestCase("owin.RequestMethod", "GET")]
     [TestCase("owin.RequestScheme", "http")]
@@ -24,7 +31,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task Environment_RequestUnderPrefixWithPath_HasOwinValue(string key, object expected)
     {
         var app = new EchoApp();
-        await using var server = await TestServer.StartAsync(app.InvokeAsync, pathBase: "/rt/");
+        await using var server = await StartAsync(app.InvokeAsync, pathBase: "/rt/");
 
         var response = await server.SendAsync("GET", "/rt/healthz/ping?probe=1&name=a%20b");
 
@@ -36,7 +43,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task Environment_PortsAndRequestHeaders_AsSentOnTheWire()
     {
         var app = new EchoApp();
-        await using var server = await TestServer.StartAsync(app.InvokeAsync);
+        await using var server = await StartAsync(app.InvokeAsync);
         using var connection = await server.ConnectAsync();
 
         await connection.SendAsync(server.Request("GET", "/", "X-Probe: abc", "Accept: text/plain"));
@@ -54,11 +61,52 @@ public sealed class OwinServerEnvironmentTests
         });
     }
 
+    // The Kestrel host's environment is its own IDictionary (fixed slots for the host's keys); the HttpListener
+    // host's is a Dictionary, so the two fixtures compare it with the reference behaviour.
+    [Test]
+    public async Task Environment_AppAddsReadsAndRemovesKeys_BehavesAsAnOrdinalDictionary()
+    {
+        var observed = new List<string>();
+        await using var server = await StartAsync(environment =>
+        {
+            var before = environment.Count;
+            environment["app.Key"] = "value";
+            environment.Add("app.Other", 1);
+            observed.Add("duplicate Add throws: " + Throws(() => environment.Add("app.Key", "again")));
+            observed.Add("known key Add throws: " + Throws(() => environment.Add("owin.RequestPath", "/x")));
+            observed.Add("remove known: " + environment.Remove("server.IsLocal") + ", again: " + environment.Remove("server.IsLocal"));
+            observed.Add("contains removed: " + environment.ContainsKey("server.IsLocal") + ", case-sensitive: " + environment.ContainsKey("OWIN.REQUESTPATH"));
+            observed.Add("count: " + (environment.Count - before));
+            observed.Add("missing: " + environment.TryGetValue("app.Missing", out _) + ", indexer throws: " + Throws(() => _ = environment["app.Missing"]));
+            var copy = new KeyValuePair<string, object>[environment.Count];
+            environment.CopyTo(copy, 0);
+            observed.Add("enumerated = count: " + (environment.AsEnumerable().Count() == environment.Count && copy.Select(entry => entry.Key).Distinct().Count() == copy.Length));
+            observed.Add("keys: " + string.Join(",", environment.Keys.Where(key => key.StartsWith("app.", StringComparison.Ordinal)).Order(StringComparer.Ordinal)));
+            environment["owin.ResponseReasonPhrase"] = "Fine";
+            return Task.CompletedTask;
+        });
+
+        var response = await server.SendAsync("GET", "/");
+
+        Assert.That(response.StatusLine, Is.EqualTo("HTTP/1.1 200 Fine"));
+        Assert.That(observed, Is.EqualTo(new[]
+        {
+            "duplicate Add throws: True",
+            "known key Add throws: True",
+            "remove known: True, again: False",
+            "contains removed: False, case-sensitive: False",
+            "count: 1",
+            "missing: False, indexer throws: True",
+            "enumerated = count: True",
+            "keys: app.Key,app.Other",
+        }));
+    }
+
     [Test]
     public async Task Environment_ControlPrefixAtRoot_EmptyPathBaseAndFullPath()
     {
         var app = new EchoApp();
-        await using var server = await TestServer.StartAsync(app.InvokeAsync);
+        await using var server = await StartAsync(app.InvokeAsync);
 
         await server.SendAsync("GET", "/rt/healthz/ping");
 
@@ -72,7 +120,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task RequestBody_Post_EchoedByteForByte(string framing)
     {
         var app = new EchoApp();
-        await using var server = await TestServer.StartAsync(app.InvokeAsync);
+        await using var server = await StartAsync(app.InvokeAsync);
         using var connection = await server.ConnectAsync();
         var body = Encoding.UTF8.GetBytes("name=value&emoji=\u263a&" + new string('z', 20_000));
 
@@ -95,7 +143,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task ResponseHeaders_TwoSetCookieValues_EachArrivesOnItsOwnLine()
     {
         string[] cookies = ["a=1; Path=/; HttpOnly", "b=2; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Path=/"];
-        await using var server = await TestServer.StartAsync(environment =>
+        await using var server = await StartAsync(environment =>
         {
             ScenarioApp.ResponseHeaders(environment)["Set-Cookie"] = cookies;
             ScenarioApp.ResponseHeaders(environment)["X-Multi"] = ["one", "two"];
@@ -116,7 +164,7 @@ public sealed class OwinServerEnvironmentTests
     public async Task OnSendingHeaders_CallbackChangesResponse_ChangesArrive(bool flush)
     {
         var calls = 0;
-        await using var server = await TestServer.StartAsync(async environment =>
+        await using var server = await StartAsync(async environment =>
         {
             var register = (Action<Action<object>, object>)environment["server.OnSendingHeaders"];
             register(
@@ -150,11 +198,24 @@ public sealed class OwinServerEnvironmentTests
     [Test]
     public async Task OnSendingHeaders_ControlNoCallback_HeaderAbsent()
     {
-        await using var server = await TestServer.StartAsync(environment => ScenarioApp.ResponseBody(environment).WriteAsync("accepted"u8.ToArray()).AsTask());
+        await using var server = await StartAsync(environment => ScenarioApp.ResponseBody(environment).WriteAsync("accepted"u8.ToArray()).AsTask());
 
         var response = await server.SendAsync("GET", "/");
 
         Assert.That((response.StatusCode, response.Header("X-Added")), Is.EqualTo((200, (string?)null)));
+    }
+
+    private static bool Throws(Action action)
+    {
+        try
+        {
+            action();
+            return false;
+        }
+        catch (Exception exception) when (exception is ArgumentException or KeyNotFoundException)
+        {
+            return true;
+        }
     }
 
     private static byte[] Chunked(byte[] body, int chunkSize)

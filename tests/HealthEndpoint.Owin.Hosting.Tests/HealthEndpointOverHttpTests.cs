@@ -9,14 +9,17 @@ namespace Owin.HealthEndpoint.Hosting.Tests;
 /// SPEC section 3 over real HTTP: the health middleware in front of a legacy-style app that sets a session
 /// cookie, served by <see cref="OwinServer"/> and read byte for byte from the socket.
 /// </summary>
-[TestFixture]
-public sealed class HealthEndpointOverHttpTests
+[TestFixture(HostKind.HttpListener)]
+[TestFixture(HostKind.Kestrel)]
+public sealed class HealthEndpointOverHttpTests : HostFixture
 {
+    public HealthEndpointOverHttpTests(HostKind host)
+        : base(host)
+    {
+    }
+
     private const string StatusBody = """{"checks":{"database":"ok","redis":"skipped"},"status":"ok"}""";
 
-    // Exactly what a health response carries: SPEC's headers plus the two HttpListener always adds.
-    private static readonly string[] HealthHeaderNames =
-        ["Cache-Control", "Content-Length", "Content-Type", "Date", "Server", "X-Content-Type-Options"];
 
     private RecordingApp _app = null!;
     private TestServer _server = null!;
@@ -26,11 +29,14 @@ public sealed class HealthEndpointOverHttpTests
     {
         _app = new RecordingApp();
         var options = new HealthEndpointOptions { Database = _ => Task.CompletedTask };
-        _server = await TestServer.StartAsync(HealthEndpoint.Wrap(_app.Invoke, options));
+        _server = await StartAsync(HealthEndpoint.Wrap(_app.Invoke, options));
     }
 
     [TearDown]
     public async Task TearDown() => await _server.DisposeAsync();
+
+    // Exactly what a health response carries: SPEC's headers plus the ones the host always adds.
+    private string[] HealthHeaderNames => ["Cache-Control", "Content-Length", "Content-Type", "X-Content-Type-Options", .. HostHeaderNames];
 
     [TestCase("GET", "/healthz/ping", "text/plain; charset=utf-8", "pong")]
     [TestCase("GET", "/HEALTHZ/PING/", "text/plain; charset=utf-8", "pong")]
@@ -70,7 +76,7 @@ public sealed class HealthEndpointOverHttpTests
         Assert.Multiple(() =>
         {
             Assert.That(response.StatusLine, Is.EqualTo("HTTP/1.1 405 Method Not Allowed"));
-            Assert.That(response.HeaderNames, Is.EquivalentTo(new[] { "Allow", "Cache-Control", "Content-Length", "Date", "Server", "X-Content-Type-Options" }));
+            Assert.That(response.HeaderNames, Is.EquivalentTo((string[])["Allow", "Cache-Control", "Content-Length", "X-Content-Type-Options", .. HostHeaderNames]));
             Assert.That(response.Header("Allow"), Is.EqualTo("GET, HEAD"));
             Assert.That(response.Header("Content-Length"), Is.EqualTo("0"));
             Assert.That(response.Body, Is.Empty);
@@ -82,7 +88,7 @@ public sealed class HealthEndpointOverHttpTests
     public async Task HealthPath_StatusWithFailingCheckOverHttp_503AndFailToken()
     {
         var options = new HealthEndpointOptions { Redis = _ => throw new InvalidOperationException("redis at 10.0.0.5 refused") };
-        await using var server = await TestServer.StartAsync(HealthEndpoint.Wrap(_app.Invoke, options));
+        await using var server = await StartAsync(HealthEndpoint.Wrap(_app.Invoke, options));
 
         var response = await server.SendAsync("GET", "/healthz/status");
 

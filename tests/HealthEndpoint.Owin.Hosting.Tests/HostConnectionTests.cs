@@ -7,16 +7,22 @@ using System.Threading.Tasks;
 namespace Owin.HealthEndpoint.Hosting.Tests;
 
 /// <summary>Connection reuse: kept alive across health responses, closed when an unread request body remains.</summary>
-[TestFixture]
-public sealed class OwinServerConnectionTests
+[TestFixture(HostKind.HttpListener)]
+[TestFixture(HostKind.Kestrel)]
+public sealed class HostConnectionTests : HostFixture
 {
+    public HostConnectionTests(HostKind host)
+        : base(host)
+    {
+    }
+
     private const int DeclaredBodyLength = 2 * 1024 * 1024;
     private const int SentBodyLength = 64 * 1024;
 
     [Test]
     public async Task KeepAlive_GetHeadPostGetOnOneSocket_AnswersEachInStep()
     {
-        await using var server = await TestServer.StartAsync(ScenarioApp.Create());
+        await using var server = await StartAsync(ScenarioApp.Create());
         using var connection = await server.ConnectAsync();
 
         await connection.SendAsync(server.Request("GET", "/healthz/ping"));
@@ -45,7 +51,7 @@ public sealed class OwinServerConnectionTests
     [Test]
     public async Task LargeRequestBody_PostToHealthPathWithPartBodySent_405PromptlyAndConnectionClosed()
     {
-        await using var server = await TestServer.StartAsync(ScenarioApp.Create());
+        await using var server = await StartAsync(ScenarioApp.Create());
         using var connection = await server.ConnectAsync();
         var elapsed = Stopwatch.StartNew();
 
@@ -54,7 +60,7 @@ public sealed class OwinServerConnectionTests
         await connection.SendAsync(new byte[SentBodyLength]);
         var response = await connection.ReadResponseAsync();
         var answeredAfter = elapsed.Elapsed;
-        var (afterResponse, _) = await connection.ReadUntilClosedAsync(TimeSpan.FromSeconds(3));
+        var (afterResponse, _) = await connection.ReadUntilClosedAsync(UnreadBodyCloseTimeout);
 
         // The response cannot depend on the 1,984 KiB that were never sent: the server neither waited for them
         // nor (it closed the connection) would it have drained them.
@@ -71,7 +77,7 @@ public sealed class OwinServerConnectionTests
     [Test]
     public async Task LargeRequestBody_ControlPostWithEmptyBody_405AndConnectionKeptAlive()
     {
-        await using var server = await TestServer.StartAsync(ScenarioApp.Create());
+        await using var server = await StartAsync(ScenarioApp.Create());
         using var connection = await server.ConnectAsync();
 
         await connection.SendAsync(server.Request("POST", "/healthz/ping", "Content-Length: 0"));
@@ -91,7 +97,7 @@ public sealed class OwinServerConnectionTests
     public async Task RequestBody_AppReadsWholeBody_ConnectionKeptAlive()
     {
         // Control for the close above: it is the unread body, not the POST, that closes the connection.
-        await using var server = await TestServer.StartAsync(new EchoApp().InvokeAsync);
+        await using var server = await StartAsync(new EchoApp().InvokeAsync);
         using var connection = await server.ConnectAsync();
         var body = Encoding.ASCII.GetBytes(new string('x', SentBodyLength));
 

@@ -9,21 +9,27 @@ using Microsoft.Extensions.Logging;
 namespace Owin.HealthEndpoint.Hosting.Tests;
 
 /// <summary>A graceful stop lets in-flight requests finish, then closes the listener so that connects are refused.</summary>
-[TestFixture]
-public sealed class OwinServerStopTests
+[TestFixture(HostKind.HttpListener)]
+[TestFixture(HostKind.Kestrel)]
+public sealed class HostStopTests : HostFixture
 {
+    public HostStopTests(HostKind host)
+        : base(host)
+    {
+    }
+
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
     [Test]
     public async Task StopAsync_RequestInFlight_WaitsForItThenRefusesConnections()
     {
         var slow = new SlowApp();
-        await using var server = await TestServer.StartAsync(slow.InvokeAsync);
+        await using var server = await StartAsync(slow.InvokeAsync);
         using var client = await server.ConnectAsync();
         await client.SendAsync(server.Request("GET", "/slow"));
         await slow.Entered.Task.WaitAsync(Deadline);
 
-        var stop = server.Server.StopAsync();
+        var stop = server.StopAsync();
         var finishedEarly = await Task.WhenAny(stop, Task.Delay(RawHttpConnection.SilenceWindow)) == stop;
         slow.Release.SetResult();
         var response = await client.ReadResponseAsync();
@@ -42,7 +48,7 @@ public sealed class OwinServerStopTests
     [Test]
     public async Task StopAsync_ControlBeforeStop_ConnectsAndAnswers()
     {
-        await using var server = await TestServer.StartAsync(ScenarioApp.Create());
+        await using var server = await StartAsync(ScenarioApp.Create());
 
         var response = await server.SendAsync("GET", "/healthz/ping");
 
@@ -53,12 +59,12 @@ public sealed class OwinServerStopTests
     public async Task StopAsync_RequestOutlivesShutdownTimeout_CancelsCallAndLogsWarning()
     {
         var slow = new SlowApp();
-        await using var server = await TestServer.StartAsync(slow.InvokeAsync, configure: options => options.ShutdownTimeout = TimeSpan.FromMilliseconds(200));
+        await using var server = await StartAsync(slow.InvokeAsync, configure: options => options.ShutdownTimeout = TimeSpan.FromMilliseconds(200));
         using var client = await server.ConnectAsync();
         await client.SendAsync(server.Request("GET", "/slow"));
         await slow.Entered.Task.WaitAsync(Deadline);
 
-        await server.Server.StopAsync().WaitAsync(Deadline);
+        await server.StopAsync().WaitAsync(Deadline);
 
         Assert.Multiple(() =>
         {

@@ -10,10 +10,17 @@ namespace Owin.HealthEndpoint.Hosting.Tests;
 /// and the connection stays in step for the next request. Read from a raw socket, so that a leaked body
 /// (HttpListener writes whatever the app writes, and a chunk terminator when no length is set) is seen.
 /// </summary>
-[TestFixture]
-public sealed class OwinServerHeadTests
+[TestFixture(HostKind.HttpListener)]
+[TestFixture(HostKind.Kestrel)]
+public sealed class HostHeadTests : HostFixture
 {
-    // HttpListener itself adds "Connection: close" to 400, 408, 411, 413, 414, 500 and 503 responses.
+    public HostHeadTests(HostKind host)
+        : base(host)
+    {
+    }
+
+    // closesOnHttpListener: HttpListener itself adds "Connection: close" to 400, 408, 411, 413, 414, 500 and 503
+    // responses; Kestrel keeps those connections open, so on Kestrel the same request must stay in step too.
     [TestCase("/healthz/ping", 200, false)]
     [TestCase("/healthz/status", 200, false)]
     [TestCase("/failing/status", 503, true)]
@@ -25,9 +32,10 @@ public sealed class OwinServerHeadTests
     [TestCase("/no-content", 204, false)]
     [TestCase("/method-not-allowed", 405, false)]
     [TestCase("/throws", 500, true)]
-    public async Task Head_EveryKindOfResponse_SendsGetHeadersAndNoBodyBytes(string path, int status, bool closes)
+    public async Task Head_EveryKindOfResponse_SendsGetHeadersAndNoBodyBytes(string path, int status, bool closesOnHttpListener)
     {
-        await using var server = await TestServer.StartAsync(ScenarioApp.Create());
+        var closes = closesOnHttpListener && ClosesOnServerErrorStatus;
+        await using var server = await StartAsync(ScenarioApp.Create());
         var get = await server.SendAsync("GET", path);
         using var connection = await server.ConnectAsync();
 
@@ -71,7 +79,7 @@ public sealed class OwinServerHeadTests
     {
         // Control for the silence check above: after a GET the reader consumes exactly the body, and the
         // same check reports the bytes of a response that was not read.
-        await using var server = await TestServer.StartAsync(ScenarioApp.Create());
+        await using var server = await StartAsync(ScenarioApp.Create());
         using var connection = await server.ConnectAsync();
         await connection.SendAsync(server.Request("GET", "/healthz/ping"));
         var consumed = await connection.ReadResponseAsync();

@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Owin.HealthEndpoint.Hosting.Kestrel;
+
+using AppFunc = Func<IDictionary<string, object>, Task>;
+
+/// <summary>An OWIN 1.0 server over Kestrel: serves one app on a set of URL prefixes, with Kestrel's protections on.</summary>
+/// <remarks>
+/// The OWIN environment, the response rules (buffered small bodies with an exact Content-Length, HEAD without a
+/// body, a logged empty 500 when the app fails before anything went out, an aborted connection after), the started
+/// signal and the graceful stop with its drain window are the HttpListener host's (<c>OwinServer</c>). Kestrel adds
+/// what HttpListener lacks on Linux: a header timeout, request-line and header limits enforced while reading,
+/// pipelining, a minimum body data rate, and a connection cap below the open-file limit. HTTP/1.x only.
+/// Every request carries <c>host.OnAppDisposing</c>, cancelled when a graceful stop begins: the health endpoint
+/// reads its start and its drain window from it, with nothing wired by the app.
+/// </remarks>
+public sealed class KestrelOwinServer : IAsyncDisposable
+{
+    private static readonly TimeSpan MinimumDataRateGracePeriod = TimeSpan.FromSeconds(5);
+
+    private readonly KestrelOwinServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly OwinApplication _application;
+    private readonly KestrelServer _server;
+    private readonly TaskCompletionSource<bool> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _appDisposing = new();
+    private int _started;
+    private int _stopRequested;
+
+    /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
+    /// <param name="app">The app to serve.</param>
+    /// <param name="options">Prefixes, limits and the stop behaviour.</param>
+    /// <exception cref="ArgumentException">No prefix, a prefix Kestrel cannot bind, or a limit out of range.</exception>
+    public KestrelOwinServer(AppFunc app, KestrelOwinServerOptions options)
+    {
+        if (app is null)
+        {
+            throw new ArgumentNullException(nameof(app));
+        }
+
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        if (options.Prefixes.Count == 0)
+        {
+            throw new ArgumentException("At least one prefix is required, for example http://127.0.0.1:5080/.", nameof(options));
+        }
+
+        Validate(options);
+        _logger = options.Logger ?? throw new ArgumentException("Logger must not be null.", nameof(options));
+        OpenFileLimit = Kestrel.OpenFileLimit.Read();
+        MaxConcurrentConnections = options.MaxConcurrentConnections
+            ?? Kestrel.OpenFileLimit.ConnectionCap(OpenFileLimit, Kestrel.OpenFileLimit.CountOpen());
+        _application = new OwinApplication(app, new PathBaseResolver(options.Prefixes), options.ResponseBufferSize, _appDisposing.Token, _logger);
+
+        var kestrel = CreateKestrelOptions(options, MaxConcurrentConnections);
+        var loggerFactory = new ForwardingLoggerFactory(_logger);
+        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        _server = new KestrelServer(Options.Create(kestrel), transport, loggerFactory);
+    }
+
+    /// <summary>The prefixes the server listens on.</summary>
+    public IReadOnlyCollection<string> Prefixes => (IReadOnlyCollection<string>)_options.Prefixes;
+
+    /// <summary>
+    /// The connection cap in force: <see cref="KestrelOwinServerOptions.MaxConcurrentConnections"/> when set, else the
+    /// process's open-file limit less the descriptors open when the server was created and a reserve of an eighth of
+    /// the limit (at least 256), never below 16; null where there is no such limit (Windows).
+    /// </summary>
+    public long? MaxConcurrentConnections { get; }
+
+    /// <summary>The process's soft open-file limit (RLIMIT_NOFILE) when the server was created; null on Windows.</summary>
+    public long? OpenFileLimit { get; }
+
+    /// <summary>Starts listening and accepting requests, then calls <see cref="KestrelOwinServerOptions.OnStarted"/>.</summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>A task that completes once every prefix is bound.</returns>
+    /// <exception cref="IOException">An address could not be bound (in use, or not permitted).</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException("The server was already started.");
+        }
+
+        await _server.StartAsync(_application, cancellationToken).ConfigureAwait(false);
+        _options.OnStarted?.Invoke();
+    }
+
+    /// <summary>
+    /// Cancels <c>host.OnAppDisposing</c>, calls <see cref="KestrelOwinServerOptions.OnDraining"/> and keeps serving for <see cref="KestrelOwinServerOptions.DrainDelay"/>;
+    /// then stops accepting (connects are refused), lets in-flight requests finish and closes idle connections; after
+    /// <see cref="KestrelOwinServerOptions.ShutdownTimeout"/> the remaining connections are aborted, which cancels their
+    /// <c>owin.CallCancelled</c>.
+    /// </summary>
+    /// <returns>A task that completes when every connection is closed.</returns>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 1)
+        {
+            await _stopped.Task.ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _started) == 1)
+            {
+                _appDisposing.Cancel();
+                _options.OnDraining?.Invoke();
+                if (_options.DrainDelay > TimeSpan.Zero)
+                {
+                    KestrelHostLog.Draining(_logger, (long)_options.DrainDelay.TotalMilliseconds);
+                    await Task.Delay(_options.DrainDelay).ConfigureAwait(false);
+                }
+            }
+
+            using var timeout = new CancellationTokenSource(_options.ShutdownTimeout);
+            using var onTimeout = timeout.Token.Register(LogStopTimedOut);
+            await _server.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _stopped.TrySetResult(true);
+        }
+    }
+
+    /// <summary>Stops the server gracefully, as <see cref="StopAsync"/> does, and releases Kestrel.</summary>
+    /// <returns>A task that completes when the server is stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _server.Dispose();
+        _appDisposing.Dispose();
+    }
+
+    private static void Validate(KestrelOwinServerOptions options)
+    {
+        if (options.MaxConcurrentConnections is < 1 || options.MaxRequestLineSize < 1 || options.MaxRequestHeadersTotalSize < 1
+            || options.MaxRequestHeaderCount < 1 || options.MaxRequestBodySize is < 0 || options.ResponseBufferSize < 0)
+        {
+            throw new ArgumentException("MaxConcurrentConnections, MaxRequestLineSize, MaxRequestHeadersTotalSize and MaxRequestHeaderCount must be positive; MaxRequestBodySize and ResponseBufferSize not negative.", nameof(options));
+        }
+
+        if (options.RequestHeadersTimeout <= TimeSpan.Zero || options.KeepAliveTimeout <= TimeSpan.Zero
+            || options.DrainDelay < TimeSpan.Zero || options.ShutdownTimeout < TimeSpan.Zero || !(options.MinRequestBodyDataRate >= 0))
+        {
+            throw new ArgumentException("RequestHeadersTimeout and KeepAliveTimeout must be positive; DrainDelay, ShutdownTimeout and MinRequestBodyDataRate not negative.", nameof(options));
+        }
+
+        foreach (var prefix in options.Prefixes)
+        {
+            ListenPrefix.Parse(prefix);
+        }
+    }
+
+    private static KestrelServerOptions CreateKestrelOptions(KestrelOwinServerOptions options, long? maxConnections)
+    {
+        // Server header off: a response reveals nothing about the software behind it.
+        // Synchronous I/O on: OWIN apps written for Katana read and write the body streams synchronously.
+        var kestrel = new KestrelServerOptions { AddServerHeader = false, AllowSynchronousIO = true };
+        var limits = kestrel.Limits;
+        limits.MaxConcurrentConnections = maxConnections;
+        limits.MaxConcurrentUpgradedConnections = maxConnections;
+        limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+        limits.KeepAliveTimeout = options.KeepAliveTimeout;
+        limits.MaxRequestLineSize = options.MaxRequestLineSize;
+        limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
+        limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
+        limits.MaxRequestBodySize = options.MaxRequestBodySize;
+        limits.MinRequestBodyDataRate = options.MinRequestBodyDataRate > 0
+            ? new MinDataRate(options.MinRequestBodyDataRate, MinimumDataRateGracePeriod)
+            : null;
+
+        var bound = new HashSet<ListenPrefix>();
+        foreach (var prefix in options.Prefixes)
+        {
+            var listen = ListenPrefix.Parse(prefix);
+            if (!bound.Add(listen))
+            {
+                continue; // Two paths on one address and port: one socket serves both path bases.
+            }
+
+            if (listen.Localhost)
+            {
+                kestrel.ListenLocalhost(listen.Port, Http1Only);
+            }
+            else
+            {
+                kestrel.Listen(listen.Address ?? IPAddress.IPv6Any, listen.Port, Http1Only);
+            }
+        }
+
+        return kestrel;
+    }
+
+    private static void Http1Only(ListenOptions listen) => listen.Protocols = HttpProtocols.Http1;
+
+    private void LogStopTimedOut()
+    {
+        var inFlight = _application.InFlight;
+        if (inFlight > 0)
+        {
+            KestrelHostLog.StopTimedOut(_logger, inFlight);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Threading.Tasks;
+using Owin.HealthEndpoint.Hosting.Kestrel;
+using Owin.HealthEndpoint.Testing;
+
+namespace Owin.HealthEndpoint.Hosting.Tests;
+
+using AppFunc = Func<IDictionary<string, object>, Task>;
+
+/// <summary>A started <see cref="OwinServer"/> or <see cref="KestrelOwinServer"/> on a free loopback port, with its log captured.</summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    private const int StartAttempts = 5;
+
+    private readonly Func<Task> _stop;
+    private readonly Func<ValueTask> _dispose;
+
+    private TestServer(int port, RecordingLoggerFactory logs, Func<Task> stop, Func<ValueTask> dispose)
+    {
+        Port = port;
+        Logs = logs;
+        _stop = stop;
+        _dispose = dispose;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The Kestrel host, when that is the one running; null on HttpListener.</summary>
+    public KestrelOwinServer? Kestrel { get; private init; }
+
+    /// <summary>Every entry the server logged.</summary>
+    public RecordingLoggerFactory Logs { get; }
+
+    /// <summary>
+    /// Starts <paramref name="app"/> on <c>http://127.0.0.1:{port}{pathBase}</c>, on a new free port when the
+    /// one picked was taken in the meantime.
+    /// </summary>
+    /// <param name="host">Which server.</param>
+    /// <param name="app">The app to serve.</param>
+    /// <param name="pathBase">The prefix's path, starting and ending with '/'.</param>
+    /// <param name="configure">Changes to the default options, applied before the server is created.</param>
+    public static async Task<TestServer> StartAsync(HostKind host, AppFunc app, string pathBase = "/", Action<HostSettings>? configure = null)
+    {
+        var settings = new HostSettings();
+        configure?.Invoke(settings);
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeTcpPort.Next();
+            settings.Port = port;
+            var logs = new RecordingLoggerFactory();
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}{pathBase}");
+            try
+            {
+                return host == HostKind.Kestrel
+                    ? await StartKestrelAsync(app, prefix, port, logs, settings)
+                    : await StartHttpListenerAsync(app, prefix, port, logs, settings);
+            }
+            catch (Exception exception) when (exception is HttpListenerException or IOException && attempt < StartAttempts)
+            {
+                // Another process took the port between FreeTcpPort.Next() and the bind: try a new one.
+            }
+        }
+    }
+
+    /// <summary>Opens a raw connection to the server.</summary>
+    public Task<RawHttpConnection> ConnectAsync() => RawHttpConnection.OpenAsync(Port);
+
+    /// <summary>A request with no body, addressed to this server.</summary>
+    public string Request(string method, string target, params string[] headers) =>
+        RawHttpConnection.Request(method, target, Port, headers);
+
+    /// <summary>Opens a connection, sends one request and reads its response.</summary>
+    public async Task<RawHttpResponse> SendAsync(string method, string target, params string[] headers)
+    {
+        using var connection = await ConnectAsync();
+        await connection.SendAsync(Request(method, target, headers));
+        return await connection.ReadResponseAsync(head: method == "HEAD");
+    }
+
+    /// <summary>The host's graceful stop: drain window, in-flight requests, close.</summary>
+    public Task StopAsync() => _stop();
+
+    public ValueTask DisposeAsync() => _dispose();
+
+    private static async Task<TestServer> StartHttpListenerAsync(AppFunc app, string prefix, int port, RecordingLoggerFactory logs, HostSettings settings)
+    {
+        var options = new OwinServerOptions
+        {
+            Logger = logs.CreateLogger(nameof(OwinServer)),
+            DrainDelay = settings.DrainDelay,
+            OnStarted = settings.OnStarted,
+            OnDraining = settings.OnDraining,
+        };
+        options.ShutdownTimeout = settings.ShutdownTimeout ?? options.ShutdownTimeout;
+        options.Prefixes.Add(prefix);
+        var server = new OwinServer(app, options);
+        try
+        {
+            server.Start();
+        }
+        catch (HttpListenerException)
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return new TestServer(port, logs, server.StopAsync, server.DisposeAsync);
+    }
+
+    private static async Task<TestServer> StartKestrelAsync(AppFunc app, string prefix, int port, RecordingLoggerFactory logs, HostSettings settings)
+    {
+        var options = new KestrelOwinServerOptions
+        {
+            Logger = logs.CreateLogger(nameof(KestrelOwinServer)),
+            DrainDelay = settings.DrainDelay,
+            OnStarted = settings.OnStarted,
+            OnDraining = settings.OnDraining,
+        };
+        options.ShutdownTimeout = settings.ShutdownTimeout ?? options.ShutdownTimeout;
+        options.Prefixes.Add(prefix);
+        settings.Kestrel?.Invoke(options);
+        var server = new KestrelOwinServer(app, options);
+        try
+        {
+            await server.StartAsync();
+        }
+        catch (IOException)
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return new TestServer(port, logs, server.StopAsync, server.DisposeAsync) { Kestrel = server };
+    }
+}
