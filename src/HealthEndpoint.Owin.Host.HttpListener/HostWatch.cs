@@ -1,0 +1,101 @@
+using System;
+using System.Threading;
+using Microsoft.Extensions.Logging;
+
+namespace Owin.HealthEndpoint.Hosting;
+
+/// <summary>
+/// Once a second, looks at what the managed HttpListener keeps silent about: descriptors near the open-file limit
+/// (its accept loop then retries EMFILE without a word, measured at 100 % CPU) and every request slot taken for
+/// longer than <see cref="StallAfter"/> (new requests wait unanswered). Each is logged when it begins and when it ends.
+/// </summary>
+internal sealed class HostWatch : IDisposable
+{
+    /// <summary>How long every slot must stay taken before it is logged as a stall.</summary>
+    public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    private readonly ILogger _logger;
+    private readonly Func<int> _freeSlots;
+    private readonly int _slots;
+    private readonly long? _openFileLimit;
+    private readonly Timer _timer;
+    private bool _pressure;
+    private int _busySeconds;
+    private bool _stalled;
+    private int _running;
+
+    public HostWatch(ILogger logger, Func<int> freeSlots, int slots, long? openFileLimit)
+    {
+        _logger = logger;
+        _freeSlots = freeSlots;
+        _slots = slots;
+        _openFileLimit = openFileLimit;
+        _timer = new Timer(static state => ((HostWatch)state!).Tick(), this, Period, Period);
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Tick()
+    {
+        // A slow tick (a thread pool starved by the very pressure it reports) must not overlap the next one.
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            WatchDescriptors();
+            WatchSlots();
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private void WatchDescriptors()
+    {
+        if (_openFileLimit is not long limit || !OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // Counting fails with EMFILE exactly when every descriptor is taken.
+        var open = OpenFileLimit.CountOpen() ?? limit;
+        if (!_pressure && open >= limit * 9 / 10)
+        {
+            _pressure = true;
+            HostLog.OpenFilesNearLimit(_logger, open, limit);
+        }
+        else if (_pressure && open < limit * 3 / 4)
+        {
+            _pressure = false;
+            HostLog.OpenFilesRecovered(_logger, open, limit);
+        }
+    }
+
+    private void WatchSlots()
+    {
+        if (_freeSlots() > 0)
+        {
+            if (_stalled)
+            {
+                HostLog.AcceptResumed(_logger, _busySeconds);
+            }
+
+            _busySeconds = 0;
+            _stalled = false;
+            return;
+        }
+
+        _busySeconds++;
+        if (!_stalled && _busySeconds >= StallAfter.TotalSeconds)
+        {
+            _stalled = true;
+            HostLog.AcceptStalled(_logger, _slots, _busySeconds);
+        }
+    }
+}
