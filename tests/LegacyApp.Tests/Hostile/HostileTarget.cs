@@ -50,6 +50,18 @@ internal sealed class HostileTarget : IAsyncDisposable
         }
     }
 
+    /// <summary>User plus system CPU time the process has used, from /proc/&lt;pid&gt;/stat.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            var stat = File.ReadAllText($"/proc/{Pid}/stat");
+            var fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+    }
+
     /// <summary>Starts LegacyApp on <paramref name="server"/> and waits until ping answers 200.</summary>
     /// <param name="server">HttpListener or Kestrel.</param>
     /// <param name="openFileLimit">The <c>ulimit -n</c> to run under; null keeps this process's limit.</param>
