@@ -4,13 +4,14 @@ using System.Globalization;
 using System.Net;
 using System.Threading.Tasks;
 using Owin.HealthEndpoint.Hosting;
+using Owin.HealthEndpoint.Hosting.Kestrel;
 using Owin.HealthEndpoint.Testing;
 
 namespace Owin.HealthEndpoint.LoadBench;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
-/// <summary>An <see cref="OwinServer"/> of this process, with default options, on a free 127.0.0.1 port.</summary>
+/// <summary>An <see cref="OwinServer"/> or <see cref="KestrelOwinServer"/> of this process, with default options, on a free 127.0.0.1 port.</summary>
 /// <remarks>
 /// Every variant gets its own server so that only the app differs between the two sides of a pair; an idle
 /// server costs nothing while the other side runs (its accept loops wait on the listener).
@@ -18,11 +19,11 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 internal sealed class BenchServer : IAsyncDisposable
 {
     private const int StartAttempts = 5;
-    private readonly OwinServer _server;
+    private readonly Func<ValueTask> _dispose;
 
-    private BenchServer(OwinServer server, int port)
+    private BenchServer(Func<ValueTask> dispose, int port)
     {
-        _server = server;
+        _dispose = dispose;
         Port = port;
     }
 
@@ -47,7 +48,7 @@ internal sealed class BenchServer : IAsyncDisposable
             try
             {
                 server.Start();
-                return new BenchServer(server, port);
+                return new BenchServer(server.DisposeAsync, port);
             }
             catch (HttpListenerException) when (attempt < StartAttempts)
             {
@@ -56,7 +57,28 @@ internal sealed class BenchServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts <paramref name="app"/> on the Kestrel OWIN host, on a new free port when the one picked was taken.</summary>
+    public static async Task<BenchServer> StartKestrelAsync(AppFunc app)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeTcpPort.Next();
+            var options = new KestrelOwinServerOptions { ShutdownTimeout = TimeSpan.FromSeconds(3) };
+            options.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
+            var server = new KestrelOwinServer(app, options);
+            try
+            {
+                await server.StartAsync();
+                return new BenchServer(server.DisposeAsync, port);
+            }
+            catch (System.IO.IOException) when (attempt < StartAttempts)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
     public string Url(string path) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}{path}");
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => _dispose();
 }

@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 namespace Owin.HealthEndpoint.LoadBench;
 
 /// <summary>
-/// The load benchmark of issue 4: six A/B pairs over real HTTP with wrk, written as a markdown table.
+/// The load benchmark of issues 4 and 10: eight A/B pairs over real HTTP with wrk, written as a markdown table.
 /// </summary>
 /// <remarks>
 /// Run from the repository root:
@@ -72,6 +72,16 @@ internal static class Program
             if (settings.Pairs.Contains(6))
             {
                 results.Add(await RunScenarioAsync("6. Embedded host vs Kestrel peer", () => HostScenarios.HostVersusKestrelAsync(settings, token)));
+            }
+
+            if (settings.Pairs.Contains(7))
+            {
+                results.Add(await RunScenarioAsync("7. Kestrel OWIN host vs Kestrel peer", () => KestrelHostScenarios.PingVersusKestrelPeerAsync(settings, token)));
+            }
+
+            if (settings.Pairs.Contains(8))
+            {
+                results.Add(await RunScenarioAsync("8. Pass-through: Kestrel OWIN host vs HttpListener host", () => KestrelHostScenarios.PassThroughVersusHttpListenerAsync(settings, token)));
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

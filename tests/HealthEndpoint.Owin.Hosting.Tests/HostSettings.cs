@@ -1,10 +1,14 @@
 using System;
+using Owin.HealthEndpoint.Hosting.Kestrel;
 
 namespace Owin.HealthEndpoint.Hosting.Tests;
 
 /// <summary>The server options both hosts share, as a test sets them; <see cref="TestServer"/> maps them onto each host's options.</summary>
 internal sealed class HostSettings
 {
+    /// <summary>The port the server is about to listen on; set before the server is created, so callbacks can use it.</summary>
+    public int Port { get; set; }
+
     public TimeSpan? ShutdownTimeout { get; set; }
 
     public TimeSpan DrainDelay { get; set; }
@@ -12,4 +16,7 @@ internal sealed class HostSettings
     public Action? OnStarted { get; set; }
 
     public Action? OnDraining { get; set; }
+
+    /// <summary>Changes to the Kestrel host's own options (limits); ignored on HttpListener.</summary>
+    public Action<KestrelOwinServerOptions>? Kestrel { get; set; }
 }

@@ -29,6 +29,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The Kestrel host, when that is the one running; null on HttpListener.</summary>
+    public KestrelOwinServer? Kestrel { get; private init; }
+
     /// <summary>Every entry the server logged.</summary>
     public RecordingLoggerFactory Logs { get; }
 
@@ -47,6 +50,7 @@ internal sealed class TestServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeTcpPort.Next();
+            settings.Port = port;
             var logs = new RecordingLoggerFactory();
             var prefix = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}{pathBase}");
             try
@@ -118,6 +122,7 @@ internal sealed class TestServer : IAsyncDisposable
         };
         options.ShutdownTimeout = settings.ShutdownTimeout ?? options.ShutdownTimeout;
         options.Prefixes.Add(prefix);
+        settings.Kestrel?.Invoke(options);
         var server = new KestrelOwinServer(app, options);
         try
         {
@@ -129,6 +134,6 @@ internal sealed class TestServer : IAsyncDisposable
             throw;
         }
 
-        return new TestServer(port, logs, server.StopAsync, server.DisposeAsync);
+        return new TestServer(port, logs, server.StopAsync, server.DisposeAsync) { Kestrel = server };
     }
 }

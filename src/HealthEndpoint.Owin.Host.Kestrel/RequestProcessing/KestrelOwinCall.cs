@@ -12,6 +12,9 @@ namespace Owin.HealthEndpoint.Hosting.Kestrel;
 /// <summary>One request and its response: the OWIN environment the app sees over Kestrel's features, and the sending of headers.</summary>
 internal sealed class KestrelOwinCall
 {
+    private static readonly object True = true;
+    private static readonly object False = false;
+
     private readonly IHttpRequestFeature _request;
     private readonly IHttpResponseFeature _response;
     private readonly IHttpResponseBodyFeature _responseBody;
@@ -31,31 +34,35 @@ internal sealed class KestrelOwinCall
         var (pathBase, path) = pathBases.Split(_request.Path);
         RequestBody = new RequestBodyStream(_request.Body);
         ResponseBody = new ResponseBodyStream(this, discard: HttpMethods.IsHead(method), bufferSize);
-        Environment = new Dictionary<string, object>(32, StringComparer.Ordinal)
-        {
-            ["owin.Version"] = "1.0",
-            ["owin.CallCancelled"] = _lifetime?.RequestAborted ?? CancellationToken.None,
-            ["owin.RequestMethod"] = method,
-            ["owin.RequestScheme"] = _request.Scheme,
-            ["owin.RequestPathBase"] = pathBase,
-            ["owin.RequestPath"] = path,
-            ["owin.RequestQueryString"] = _request.QueryString.Length > 0 ? _request.QueryString.Substring(1) : string.Empty,
-            ["owin.RequestProtocol"] = _request.Protocol,
-            ["owin.RequestHeaders"] = CopyRequestHeaders(_request.Headers),
-            ["owin.RequestBody"] = RequestBody,
-            ["owin.ResponseHeaders"] = new HeaderDictionary(_response.Headers),
-            ["owin.ResponseBody"] = ResponseBody,
-            ["server.RemoteIpAddress"] = remoteAddress?.ToString() ?? string.Empty,
-            ["server.RemotePort"] = connection.RemotePort.ToString(CultureInfo.InvariantCulture),
-            ["server.LocalIpAddress"] = localAddress?.ToString() ?? string.Empty,
-            ["server.LocalPort"] = connection.LocalPort.ToString(CultureInfo.InvariantCulture),
-            // As HttpListener defines it: the client is this host's own address.
-            ["server.IsLocal"] = remoteAddress is not null && remoteAddress.Equals(localAddress),
-            ["server.OnSendingHeaders"] = new Action<Action<object>, object>(RegisterOnSendingHeaders),
-        };
+        // The slots follow OwinEnvironment's key list: owin.Version, CallCancelled, RequestMethod, RequestScheme,
+        // RequestPathBase, RequestPath, RequestQueryString, RequestProtocol, RequestHeaders, RequestBody,
+        // ResponseHeaders, ResponseBody (12, 13: ResponseStatusCode, ResponseReasonPhrase, set by the app), then
+        // server.RemoteIpAddress, RemotePort, LocalIpAddress, LocalPort, IsLocal, OnSendingHeaders.
+        var environment = new OwinEnvironment();
+        environment.SetKnown(0, "1.0");
+        environment.SetKnown(1, _lifetime?.RequestAborted ?? CancellationToken.None);
+        environment.SetKnown(2, method);
+        environment.SetKnown(3, _request.Scheme);
+        environment.SetKnown(4, pathBase);
+        environment.SetKnown(5, path);
+        environment.SetKnown(6, _request.QueryString.Length > 0 ? _request.QueryString.Substring(1) : string.Empty);
+        environment.SetKnown(7, _request.Protocol);
+        environment.SetKnown(8, CopyRequestHeaders(_request.Headers));
+        environment.SetKnown(9, RequestBody);
+        environment.SetKnown(10, new HeaderDictionary(_response.Headers));
+        environment.SetKnown(11, ResponseBody);
+        environment.SetKnown(14, remoteAddress?.ToString() ?? string.Empty);
+        environment.SetKnown(15, connection.RemotePort.ToString(CultureInfo.InvariantCulture));
+        environment.SetKnown(16, localAddress?.ToString() ?? string.Empty);
+        environment.SetKnown(17, connection.LocalPort.ToString(CultureInfo.InvariantCulture));
+
+        // As HttpListener defines it: the client is this host's own address.
+        environment.SetKnown(18, remoteAddress is not null && remoteAddress.Equals(localAddress) ? True : False);
+        environment.SetKnown(19, new Action<Action<object>, object>(RegisterOnSendingHeaders));
+        Environment = environment;
     }
 
-    public Dictionary<string, object> Environment { get; }
+    public OwinEnvironment Environment { get; }
 
     public RequestBodyStream RequestBody { get; }
 
@@ -73,6 +80,9 @@ internal sealed class KestrelOwinCall
 
     /// <summary>Kestrel's response body; valid once the headers are sent.</summary>
     public Stream Output => _responseBody.Stream;
+
+    /// <summary>Kestrel's response body as a pipe; valid once the headers are sent.</summary>
+    public System.IO.Pipelines.PipeWriter Writer => _responseBody.Writer;
 
     /// <summary>
     /// Runs the OnSendingHeaders callbacks (last registered first, as Katana does), then gives Kestrel the status

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,7 +21,8 @@ internal sealed class ResponseBodyStream : Stream
     private readonly KestrelOwinCall _call;
     private readonly bool _discard;
     private readonly int _bufferSize;
-    private MemoryStream? _buffer;
+    private byte[]? _buffer;
+    private int _length;
     private long _discarded;
 
     public ResponseBodyStream(KestrelOwinCall call, bool discard, int bufferSize)
@@ -70,21 +72,30 @@ internal sealed class ResponseBodyStream : Stream
         HasSomethingToFlush() ? FlushThroughAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>Sends the headers, with the exact length when the whole body is known, and the buffered bytes.</summary>
-    public Task CompleteAsync()
+    public ValueTask CompleteAsync()
     {
         if (_call.HeadersSent)
         {
-            return Task.CompletedTask;
+            return default;
         }
 
-        var length = _discard ? _discarded : _buffer?.Length ?? 0;
-        var output = _call.SendHeaders(length);
-        if (_discard || _buffer is null || _buffer.Length == 0)
+        var length = _discard ? _discarded : _length;
+        _call.SendHeaders(length);
+        if (_discard || _length == 0)
         {
-            return Task.CompletedTask;
+            ReleaseBuffer();
+            return default;
         }
 
-        return output.WriteAsync(_buffer.GetBuffer().AsMemory(0, (int)_buffer.Length)).AsTask();
+        // Straight into Kestrel's pipe: it copies the bytes before WriteAsync returns, and usually completes at once.
+        var pending = _call.Writer.WriteAsync(_buffer.AsMemory(0, _length));
+        if (pending.IsCompletedSuccessfully)
+        {
+            ReleaseBuffer();
+            return default;
+        }
+
+        return AwaitThenReleaseAsync(pending);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
@@ -93,7 +104,7 @@ internal sealed class ResponseBodyStream : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private bool HasSomethingToFlush() => !_discard && (_call.HeadersSent || _buffer is { Length: > 0 });
+    private bool HasSomethingToFlush() => !_discard && (_call.HeadersSent || _length > 0);
 
     private bool TryAbsorb(ReadOnlySpan<byte> bytes)
     {
@@ -108,13 +119,24 @@ internal sealed class ResponseBodyStream : Stream
             return true;
         }
 
-        if (_call.HeadersSent || (_buffer?.Length ?? 0) + bytes.Length > _bufferSize)
+        var buffered = _length;
+        var length = buffered + bytes.Length;
+        if (_call.HeadersSent || length > _bufferSize)
         {
             return false;
         }
 
-        _buffer ??= new MemoryStream(Math.Min(_bufferSize, Math.Max(bytes.Length, 256)));
-        _buffer.Write(bytes);
+        if (_buffer is null || length > _buffer.Length)
+        {
+            // Pooled: a buffered response costs no allocation once the pool is warm.
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(_bufferSize, Math.Max(length, Math.Max(256, (_buffer?.Length ?? 0) * 2))));
+            _buffer?.AsSpan(0, buffered).CopyTo(larger);
+            ReleaseBuffer();
+            _buffer = larger;
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(buffered));
+        _length = length;
         return true;
     }
 
@@ -138,13 +160,12 @@ internal sealed class ResponseBodyStream : Stream
         }
 
         var output = _call.SendHeaders(knownLength: null);
-        var buffered = _buffer;
-        _buffer = null;
-        if (buffered is { Length: > 0 })
+        if (_length > 0)
         {
-            await output.WriteAsync(buffered.GetBuffer().AsMemory(0, (int)buffered.Length), cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync(_buffer.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
         }
 
+        ReleaseBuffer();
         return output;
     }
 
@@ -158,12 +179,35 @@ internal sealed class ResponseBodyStream : Stream
         }
 
         var output = _call.SendHeaders(knownLength: null);
-        if (_buffer is { Length: > 0 })
+        if (_length > 0)
         {
-            output.Write(_buffer.GetBuffer(), 0, (int)_buffer.Length);
+            output.Write(_buffer!, 0, _length);
         }
 
-        _buffer = null;
+        ReleaseBuffer();
         return output;
+    }
+
+    private async ValueTask AwaitThenReleaseAsync(ValueTask<System.IO.Pipelines.FlushResult> pending)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseBuffer();
+        }
+    }
+
+    private void ReleaseBuffer()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+
+        _length = 0;
     }
 }
