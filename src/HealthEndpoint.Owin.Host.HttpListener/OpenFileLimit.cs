@@ -8,8 +8,8 @@ namespace Owin.HealthEndpoint.Hosting;
 /// <remarks>The same rule as the Kestrel host's connection cap, so both hosts keep the same headroom.</remarks>
 internal static class OpenFileLimit
 {
-    /// <summary>The smallest headroom kept for files, database and Redis connections, pipes and the runtime.</summary>
-    public const long MinimumHeadroom = 128;
+    /// <summary>The fewest descriptors kept free for what the process opens after the server starts.</summary>
+    public const long MinimumReserve = 256;
 
     /// <summary>The request bound where there is no open-file limit to derive it from (Windows).</summary>
     public const int FallbackRequestCap = 1024;
@@ -37,18 +37,19 @@ internal static class OpenFileLimit
     }
 
     /// <summary>
-    /// The requests a host may hold at once for an open-file limit: the limit less an eighth of it, and never less
-    /// than <see cref="MinimumHeadroom"/> below it (1,024 → 896; 20,000 → 17,500); <see cref="FallbackRequestCap"/>
+    /// The requests a host may hold at once for an open-file limit: what is left below the limit after the
+    /// descriptors already open and a reserve of an eighth of the limit, at least <see cref="MinimumReserve"/>
+    /// (the Kestrel host's connection cap, by the same rule); never below 16; <see cref="FallbackRequestCap"/>
     /// without a limit.
     /// </summary>
-    public static int RequestCap(long? openFileLimit)
+    public static int RequestCap(long? openFileLimit, long openAlready)
     {
         if (openFileLimit is not long limit)
         {
             return FallbackRequestCap;
         }
 
-        var cap = Math.Max(16, limit - Math.Max(MinimumHeadroom, limit / 8));
+        var cap = Math.Max(16, limit - openAlready - Math.Max(MinimumReserve, limit / 8));
         return (int)Math.Min(cap, 1 << 20);
     }
 

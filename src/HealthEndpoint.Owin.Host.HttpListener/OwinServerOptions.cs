@@ -17,15 +17,16 @@ public sealed class OwinServerOptions
 
     /// <summary>
     /// At most this many requests run at once; further ones wait to be accepted. Default: derived from the
-    /// open-file limit, as the Kestrel host's connection cap is (the limit less an eighth, at least 128 below it:
-    /// 1,024 → 896, 20,000 → 17,500); 1,024 where there is no such limit (Windows).
+    /// open-file limit by the Kestrel host's rule for its connection cap (the limit less the descriptors already
+    /// open less a reserve of an eighth of it, at least 256: about 620 for 1,024); 1,024 where there is no such
+    /// limit (Windows).
     /// </summary>
     /// <remarks>
     /// Health requests count here too, so keep this above the app's own bound
     /// (<c>AppConcurrencyLimitMiddleware</c>, composed inside the health endpoint): then requests stuck in the app
     /// can never take every slot, and ping and status are still accepted.
     /// </remarks>
-    public int MaxConcurrentRequests { get; set; } = OpenFileLimit.RequestCap(OpenFileLimit.Read());
+    public int MaxConcurrentRequests { get; set; } = OpenFileLimit.RequestCap(OpenFileLimit.Read(), OpenFileLimit.CountOpen() ?? 0);
 
     /// <summary>How many accept loops wait for requests. Default: one per processor, at least two.</summary>
     public int AcceptLoops { get; set; } = Math.Max(2, Environment.ProcessorCount);
