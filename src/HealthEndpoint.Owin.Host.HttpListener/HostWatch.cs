@@ -7,14 +7,15 @@ namespace Owin.HealthEndpoint.Hosting;
 /// <summary>
 /// Once a second, looks at what the managed HttpListener keeps silent about: descriptors near the open-file limit
 /// (its accept loop then retries EMFILE without a word, measured at 100 % CPU) and every request slot taken for
-/// longer than <see cref="StallAfter"/> (new requests wait unanswered). Each is logged when it begins and when it ends.
+/// longer than <see cref="DefaultStallAfter"/> (new requests wait unanswered). Each is logged when it begins and when it ends.
 /// </summary>
 internal sealed class HostWatch : IDisposable
 {
-    /// <summary>How long every slot must stay taken before it is logged as a stall.</summary>
-    public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(5);
+    /// <summary>How long every slot must stay taken, by default, before it is logged as a stall.</summary>
+    public static readonly TimeSpan DefaultStallAfter = TimeSpan.FromSeconds(5);
 
-    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+    private readonly TimeSpan _period;
+    private readonly int _stallTicks;
 
     private readonly ILogger _logger;
     private readonly Func<int> _freeSlots;
@@ -22,17 +23,19 @@ internal sealed class HostWatch : IDisposable
     private readonly long? _openFileLimit;
     private readonly Timer _timer;
     private bool _pressure;
-    private int _busySeconds;
+    private int _busyTicks;
     private bool _stalled;
     private int _running;
 
-    public HostWatch(ILogger logger, Func<int> freeSlots, int slots, long? openFileLimit)
+    public HostWatch(ILogger logger, Func<int> freeSlots, int slots, long? openFileLimit, TimeSpan? period = null, TimeSpan? stallAfter = null)
     {
+        _period = period ?? TimeSpan.FromSeconds(1);
+        _stallTicks = (int)Math.Ceiling((stallAfter ?? DefaultStallAfter) / _period);
         _logger = logger;
         _freeSlots = freeSlots;
         _slots = slots;
         _openFileLimit = openFileLimit;
-        _timer = new Timer(static state => ((HostWatch)state!).Tick(), this, Period, Period);
+        _timer = new Timer(static state => ((HostWatch)state!).Tick(), this, _period, _period);
     }
 
     public void Dispose() => _timer.Dispose();
@@ -83,19 +86,19 @@ internal sealed class HostWatch : IDisposable
         {
             if (_stalled)
             {
-                HostLog.AcceptResumed(_logger, _busySeconds);
+                HostLog.AcceptResumed(_logger, (int)(_busyTicks * _period.TotalSeconds));
             }
 
-            _busySeconds = 0;
+            _busyTicks = 0;
             _stalled = false;
             return;
         }
 
-        _busySeconds++;
-        if (!_stalled && _busySeconds >= StallAfter.TotalSeconds)
+        _busyTicks++;
+        if (!_stalled && _busyTicks >= _stallTicks)
         {
             _stalled = true;
-            HostLog.AcceptStalled(_logger, _slots, _busySeconds);
+            HostLog.AcceptStalled(_logger, _slots, (int)(_busyTicks * _period.TotalSeconds));
         }
     }
 }
