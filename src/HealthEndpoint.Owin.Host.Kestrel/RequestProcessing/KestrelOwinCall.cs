@@ -34,31 +34,28 @@ internal sealed class KestrelOwinCall
         var (pathBase, path) = pathBases.Split(_request.Path);
         RequestBody = new RequestBodyStream(_request.Body);
         ResponseBody = new ResponseBodyStream(this, discard: HttpMethods.IsHead(method), bufferSize);
-        // The slots follow OwinEnvironment's key list: owin.Version, CallCancelled, RequestMethod, RequestScheme,
-        // RequestPathBase, RequestPath, RequestQueryString, RequestProtocol, RequestHeaders, RequestBody,
-        // ResponseHeaders, ResponseBody (12, 13: ResponseStatusCode, ResponseReasonPhrase, set by the app), then
-        // server.RemoteIpAddress, RemotePort, LocalIpAddress, LocalPort, IsLocal, OnSendingHeaders.
+        // Every key but owin.ResponseStatusCode and owin.ResponseReasonPhrase, which the app sets.
         var environment = new OwinEnvironment();
-        environment.SetKnown(0, "1.0");
-        environment.SetKnown(1, _lifetime?.RequestAborted ?? CancellationToken.None);
-        environment.SetKnown(2, method);
-        environment.SetKnown(3, _request.Scheme);
-        environment.SetKnown(4, pathBase);
-        environment.SetKnown(5, path);
-        environment.SetKnown(6, _request.QueryString.Length > 0 ? _request.QueryString.Substring(1) : string.Empty);
-        environment.SetKnown(7, _request.Protocol);
-        environment.SetKnown(8, CopyRequestHeaders(_request.Headers));
-        environment.SetKnown(9, RequestBody);
-        environment.SetKnown(10, new HeaderDictionary(_response.Headers));
-        environment.SetKnown(11, ResponseBody);
-        environment.SetKnown(14, remoteAddress?.ToString() ?? string.Empty);
-        environment.SetKnown(15, connection.RemotePort.ToString(CultureInfo.InvariantCulture));
-        environment.SetKnown(16, localAddress?.ToString() ?? string.Empty);
-        environment.SetKnown(17, connection.LocalPort.ToString(CultureInfo.InvariantCulture));
+        environment.SetKnown(OwinEnvironment.Version, "1.0");
+        environment.SetKnown(OwinEnvironment.CallCancelled, _lifetime?.RequestAborted ?? CancellationToken.None);
+        environment.SetKnown(OwinEnvironment.RequestMethod, method);
+        environment.SetKnown(OwinEnvironment.RequestScheme, _request.Scheme);
+        environment.SetKnown(OwinEnvironment.RequestPathBase, pathBase);
+        environment.SetKnown(OwinEnvironment.RequestPath, path);
+        environment.SetKnown(OwinEnvironment.RequestQueryString, _request.QueryString.Length > 0 ? _request.QueryString.Substring(1) : string.Empty);
+        environment.SetKnown(OwinEnvironment.RequestProtocol, _request.Protocol);
+        environment.SetKnown(OwinEnvironment.RequestHeaders, CopyRequestHeaders(_request.Headers));
+        environment.SetKnown(OwinEnvironment.RequestBody, RequestBody);
+        environment.SetKnown(OwinEnvironment.ResponseHeaders, new HeaderDictionary(_response.Headers));
+        environment.SetKnown(OwinEnvironment.ResponseBody, ResponseBody);
+        environment.SetKnown(OwinEnvironment.RemoteIpAddress, remoteAddress?.ToString() ?? string.Empty);
+        environment.SetKnown(OwinEnvironment.RemotePort, connection.RemotePort.ToString(CultureInfo.InvariantCulture));
+        environment.SetKnown(OwinEnvironment.LocalIpAddress, localAddress?.ToString() ?? string.Empty);
+        environment.SetKnown(OwinEnvironment.LocalPort, connection.LocalPort.ToString(CultureInfo.InvariantCulture));
 
         // As HttpListener defines it: the client is this host's own address.
-        environment.SetKnown(18, remoteAddress is not null && remoteAddress.Equals(localAddress) ? True : False);
-        environment.SetKnown(19, new Action<Action<object>, object>(RegisterOnSendingHeaders));
+        environment.SetKnown(OwinEnvironment.IsLocal, remoteAddress is not null && remoteAddress.Equals(localAddress) ? True : False);
+        environment.SetKnown(OwinEnvironment.OnSendingHeaders, new Action<Action<object>, object>(RegisterOnSendingHeaders));
         Environment = environment;
     }
 

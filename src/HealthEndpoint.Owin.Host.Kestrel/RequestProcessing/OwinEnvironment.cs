@@ -24,6 +24,28 @@ internal sealed class OwinEnvironment : IDictionary<string, object>
         "server.OnSendingHeaders",
     ];
 
+    // The slot of each of the host's keys: its index in Known.
+    public const int Version = 0;
+    public const int CallCancelled = 1;
+    public const int RequestMethod = 2;
+    public const int RequestScheme = 3;
+    public const int RequestPathBase = 4;
+    public const int RequestPath = 5;
+    public const int RequestQueryString = 6;
+    public const int RequestProtocol = 7;
+    public const int RequestHeaders = 8;
+    public const int RequestBody = 9;
+    public const int ResponseHeaders = 10;
+    public const int ResponseBody = 11;
+    public const int ResponseStatusCode = 12;
+    public const int ResponseReasonPhrase = 13;
+    public const int RemoteIpAddress = 14;
+    public const int RemotePort = 15;
+    public const int LocalIpAddress = 16;
+    public const int LocalPort = 17;
+    public const int IsLocal = 18;
+    public const int OnSendingHeaders = 19;
+
     private readonly object[] _values = new object[Known.Length];
     private int _present;
     private Dictionary<string, object>? _extra;
@@ -174,26 +196,26 @@ internal sealed class OwinEnvironment : IDictionary<string, object>
 
     private static int SlotOf(string key) => key switch
     {
-        "owin.Version" => 0,
-        "owin.CallCancelled" => 1,
-        "owin.RequestMethod" => 2,
-        "owin.RequestScheme" => 3,
-        "owin.RequestPathBase" => 4,
-        "owin.RequestPath" => 5,
-        "owin.RequestQueryString" => 6,
-        "owin.RequestProtocol" => 7,
-        "owin.RequestHeaders" => 8,
-        "owin.RequestBody" => 9,
-        "owin.ResponseHeaders" => 10,
-        "owin.ResponseBody" => 11,
-        "owin.ResponseStatusCode" => 12,
-        "owin.ResponseReasonPhrase" => 13,
-        "server.RemoteIpAddress" => 14,
-        "server.RemotePort" => 15,
-        "server.LocalIpAddress" => 16,
-        "server.LocalPort" => 17,
-        "server.IsLocal" => 18,
-        "server.OnSendingHeaders" => 19,
+        "owin.Version" => Version,
+        "owin.CallCancelled" => CallCancelled,
+        "owin.RequestMethod" => RequestMethod,
+        "owin.RequestScheme" => RequestScheme,
+        "owin.RequestPathBase" => RequestPathBase,
+        "owin.RequestPath" => RequestPath,
+        "owin.RequestQueryString" => RequestQueryString,
+        "owin.RequestProtocol" => RequestProtocol,
+        "owin.RequestHeaders" => RequestHeaders,
+        "owin.RequestBody" => RequestBody,
+        "owin.ResponseHeaders" => ResponseHeaders,
+        "owin.ResponseBody" => ResponseBody,
+        "owin.ResponseStatusCode" => ResponseStatusCode,
+        "owin.ResponseReasonPhrase" => ResponseReasonPhrase,
+        "server.RemoteIpAddress" => RemoteIpAddress,
+        "server.RemotePort" => RemotePort,
+        "server.LocalIpAddress" => LocalIpAddress,
+        "server.LocalPort" => LocalPort,
+        "server.IsLocal" => IsLocal,
+        "server.OnSendingHeaders" => OnSendingHeaders,
         _ => -1,
     };
 }
