@@ -5,6 +5,7 @@ using System.Data.Common;
 using System.IO;
 using System.Threading.Tasks;
 using LegacyApp.Data;
+using LegacyApp.Hosting;
 using LegacyApp.Pages;
 using LegacyApp.Sessions;
 using Microsoft.Data.Sqlite;
@@ -38,6 +39,9 @@ internal sealed class LegacyApplication : IAsyncDisposable
 
     /// <summary>The outermost app, for the server.</summary>
     public AppFunc App => _pipeline.App;
+
+    /// <summary>The bound on the app's concurrent requests (health requests never reach it).</summary>
+    public AppConcurrencyLimitMiddleware AppLimit { get; private init; } = null!;
 
     /// <summary>Where this app keeps its sessions.</summary>
     public ISessionStore Sessions { get; }
@@ -76,7 +80,15 @@ internal sealed class LegacyApplication : IAsyncDisposable
             sessions = new MemorySessionStore();
         }
 
-        var legacyApp = new SessionMiddleware(new LegacyWebApp(database).Invoke, sessions).Invoke;
+        // The app's bound sits inside the health endpoint: ping and status are answered before it, so stuck app
+        // requests (a frozen database) fill the bound, never the host, and probes still get in.
+        var (maxAppRequests, retryAfter) = AppLimitSettings.Read(configuration);
+        var appLimit = new AppConcurrencyLimitMiddleware(
+            new SessionMiddleware(new LegacyWebApp(database).Invoke, sessions).Invoke,
+            maxAppRequests,
+            retryAfter,
+            loggerFactory.CreateLogger("LegacyApp.AppLimit"));
+        AppFunc legacyApp = appLimit.Invoke;
         var context = new PluginContext(configuration, loggerFactory, services);
         foreach (var provider in providers)
         {
@@ -86,7 +98,7 @@ internal sealed class LegacyApplication : IAsyncDisposable
         try
         {
             var pipeline = PluginPipeline.Build(legacyApp, HealthEndpointPlugin.Register(new PluginCatalog()), context);
-            return new LegacyApplication(pipeline, sessions, redis);
+            return new LegacyApplication(pipeline, sessions, redis) { AppLimit = appLimit };
         }
         catch
         {

@@ -33,6 +33,38 @@ internal static class HostLog
             new EventId(104, "StartRaced"),
             "HttpListener failed to start (attempt {Attempt}) because a connection arrived while it was binding; starting a new listener.");
 
+    private static readonly Action<ILogger, long, long, Exception?> OpenFilesNearLimitMessage =
+        LoggerMessage.Define<long, long>(
+            LogLevel.Warning,
+            new EventId(105, "OpenFilesNearLimit"),
+            "{Open} of {Limit} file descriptors are open: new connections fail (EMFILE) and HttpListener retries its accept without a pause. Put a proxy with a connection limit in front, or raise the open-file limit (ulimit -n).");
+
+    private static readonly Action<ILogger, long, long, Exception?> OpenFilesRecoveredMessage =
+        LoggerMessage.Define<long, long>(
+            LogLevel.Information,
+            new EventId(106, "OpenFilesRecovered"),
+            "{Open} of {Limit} file descriptors are open again; new connections are accepted.");
+
+    private static readonly Action<ILogger, int, int, Exception?> AcceptStalledMessage =
+        LoggerMessage.Define<int, int>(
+            LogLevel.Warning,
+            new EventId(107, "AcceptStalled"),
+            "All {Slots} request slots have been taken for {Seconds} s: new requests, health probes included, wait to be accepted.");
+
+    private static readonly Action<ILogger, int, Exception?> AcceptResumedMessage =
+        LoggerMessage.Define<int>(
+            LogLevel.Information,
+            new EventId(108, "AcceptResumed"),
+            "A request slot is free again after {Seconds} s; accepting requests.");
+
+    public static void OpenFilesNearLimit(ILogger logger, long open, long limit) => OpenFilesNearLimitMessage(logger, open, limit, null);
+
+    public static void OpenFilesRecovered(ILogger logger, long open, long limit) => OpenFilesRecoveredMessage(logger, open, limit, null);
+
+    public static void AcceptStalled(ILogger logger, int slots, int seconds) => AcceptStalledMessage(logger, slots, seconds, null);
+
+    public static void AcceptResumed(ILogger logger, int seconds) => AcceptResumedMessage(logger, seconds, null);
+
     public static void AppFailed(ILogger logger, string method, string path, bool started, Exception exception) =>
         AppFailedMessage(logger, method, path, started, exception);
 

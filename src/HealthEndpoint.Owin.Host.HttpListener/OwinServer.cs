@@ -24,6 +24,7 @@ public sealed class OwinServer : IAsyncDisposable
     private readonly OwinServerOptions _options;
     private readonly ILogger _logger;
     private const int StartAttempts = 5;
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private HttpListener _listener;
     private readonly PathBaseResolver _pathBases;
@@ -33,6 +34,8 @@ public sealed class OwinServer : IAsyncDisposable
     private readonly CancellationTokenSource _appDisposing = new();
     private readonly object _appDisposingToken;
     private readonly TaskCompletionSource<bool> _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long? _openFileLimit = OpenFileLimit.Read();
+    private HostWatch? _watch;
     private Task[] _acceptLoops = [];
     private int _inFlight;
     private int _stopRequested;
@@ -55,6 +58,11 @@ public sealed class OwinServer : IAsyncDisposable
         }
 
         _logger = options.Logger ?? throw new ArgumentException("Logger must not be null.", nameof(options));
+        foreach (var prefix in options.Prefixes)
+        {
+            ListenerPrefix.Map(prefix);
+        }
+
         _pathBases = new PathBaseResolver(options.Prefixes);
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
         _listener = CreateListener(options);
@@ -76,6 +84,8 @@ public sealed class OwinServer : IAsyncDisposable
         {
             _acceptLoops[i] = Task.Run(AcceptLoopAsync);
         }
+
+        _watch = new HostWatch(_logger, () => _slots.CurrentCount, _options.MaxConcurrentRequests, _openFileLimit);
 
         _options.OnStarted?.Invoke();
     }
@@ -116,6 +126,7 @@ public sealed class OwinServer : IAsyncDisposable
         }
 
         _listener.Close();
+        _watch?.Dispose();
         _drained.TrySetResult(true);
     }
 
@@ -135,7 +146,7 @@ public sealed class OwinServer : IAsyncDisposable
         var listener = new HttpListener { IgnoreWriteExceptions = true };
         foreach (var prefix in options.Prefixes)
         {
-            listener.Prefixes.Add(prefix);
+            listener.Prefixes.Add(ListenerPrefix.Map(prefix));
         }
 
         return listener;
@@ -189,6 +200,9 @@ public sealed class OwinServer : IAsyncDisposable
                 if (!_stopping.IsCancellationRequested)
                 {
                     HostLog.AcceptFailed(_logger, exception);
+
+                    // A listener that keeps failing must not spin a core; a transient failure costs 100 ms.
+                    await Task.Delay(AcceptRetryDelay).ConfigureAwait(false);
                     continue;
                 }
 

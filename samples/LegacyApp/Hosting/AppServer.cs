@@ -46,7 +46,17 @@ internal sealed class AppServer : IAsyncDisposable
         if (kind == LegacySettings.HttpListenerServer)
         {
             KestrelSettings.RejectFor(configuration, kind);
-            var server = new OwinServer(application.App, LegacyApplication.CreateServerOptions(urls, drainDelay, logger));
+            OwinServer server;
+            try
+            {
+                server = new OwinServer(application.App, LegacyApplication.CreateServerOptions(urls, drainDelay, logger));
+            }
+            catch (ArgumentException exception)
+            {
+                // What the HttpListener host refuses is a prefix (an IPv6 literal on Linux); the message says what to write.
+                throw new HealthEndpointConfigurationException(LegacySettings.UrlsKey, $"{LegacySettings.UrlsKey}: {exception.Message}");
+            }
+
             return new AppServer(kind, server.Prefixes, () => { server.Start(); return Task.CompletedTask; }, server.StopAsync, server.DisposeAsync);
         }
 

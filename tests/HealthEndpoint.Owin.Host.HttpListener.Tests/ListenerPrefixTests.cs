@@ -1,0 +1,61 @@
+using System;
+using Owin.HealthEndpoint.Hosting;
+
+namespace Owin.HealthEndpoint.Hosting.Tests;
+
+/// <summary>What the HttpListener host makes of the prefixes people write (issue 10, item 7), and its derived request bound.</summary>
+[TestFixture]
+public sealed class ListenerPrefixTests
+{
+    [TestCase("http://0.0.0.0:5080/", "http://+:5080/")]
+    [TestCase("http://0.0.0.0:5080/rt/", "http://+:5080/rt/")]
+    [TestCase("http://0.0.0.0/", "http://+/")]
+    [TestCase("http://127.0.0.1:5080/", "http://127.0.0.1:5080/")]
+    [TestCase("http://*:5080/", "http://*:5080/")]
+    [TestCase("http://0.0.0.01:5080/", "http://0.0.0.01:5080/")]
+    public void Map_Prefix_WhatHttpListenerBinds(string prefix, string expected)
+    {
+        Assert.That(ListenerPrefix.Map(prefix), Is.EqualTo(expected));
+    }
+
+    [TestCase("http://[::]:5080/", "http://+:5080/")]
+    [TestCase("http://[::1]:5081/rt/", "http://+:5081/")]
+    public void Map_Ipv6LiteralOnLinux_RefusedSayingWhatToWrite(string prefix, string advice)
+    {
+        Assert.That(() => ListenerPrefix.Map(prefix), Throws.ArgumentException.With.Message.Contains(advice).And.Message.Contains("Kestrel"));
+    }
+
+    // The control: 0.0.0.0 as written is what HttpListener cannot start on.
+    [Test]
+    public void Start_ZeroAddressAsWritten_HttpListenerRefusesButMappedStarts()
+    {
+        var port = Owin.HealthEndpoint.Testing.FreeTcpPort.Next();
+        using var raw = new System.Net.HttpListener();
+        raw.Prefixes.Add($"http://0.0.0.0:{port}/");
+        Assert.That(raw.Start, Throws.TypeOf<System.Net.HttpListenerException>());
+
+        using var mapped = new System.Net.HttpListener();
+        mapped.Prefixes.Add(ListenerPrefix.Map($"http://0.0.0.0:{port}/"));
+        Assert.That(mapped.Start, Throws.Nothing);
+        mapped.Stop();
+    }
+
+    [TestCase(1024L, 150L, 618)]
+    [TestCase(20000L, 150L, 17350)]
+    [TestCase(300L, 150L, 16)]
+    [TestCase(null, 150L, 1024)]
+    public void RequestCap_OpenFileLimit_LeavesReserve(long? limit, long open, int expected)
+    {
+        Assert.That(OpenFileLimit.RequestCap(limit, open), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Options_Default_MaxConcurrentRequestsBelowThisProcessLimit()
+    {
+        var limit = OpenFileLimit.Read();
+        var cap = new OwinServerOptions().MaxConcurrentRequests;
+
+        Assert.That(limit, Is.Not.Null, "Linux has an open-file limit");
+        Assert.That(cap, Is.InRange(16, limit!.Value - 256));
+    }
+}
