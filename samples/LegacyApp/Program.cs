@@ -54,6 +54,11 @@ foreach (var prefix in server.Prefixes)
     Console.WriteLine($"LegacyApp listening on {prefix} ({server.Kind})  (health: {prefix}healthz/ping, {prefix}healthz/status)");
 }
 
+if (server.Limits.Length > 0)
+{
+    Console.WriteLine(server.Limits);
+}
+
 Console.WriteLine("Press Ctrl+C to stop.");
 await stop.Task;
 

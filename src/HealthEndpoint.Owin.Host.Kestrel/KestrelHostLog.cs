@@ -24,10 +24,18 @@ internal static class KestrelHostLog
             new EventId(103, "Draining"),
             "Draining: still serving for {DelayMilliseconds} ms so that load balancers see readiness fail before the listener closes.");
 
+    private static readonly Action<ILogger, long, Exception?> ConnectionsRejectedMessage =
+        LoggerMessage.Define<long>(
+            LogLevel.Warning,
+            new EventId(111, "ConnectionsRejected"),
+            "{Count} connection(s) closed unanswered since the last report: the connection cap is reached (see MaxConcurrentConnections). Reported at most every 10 s.");
+
     public static void AppFailed(ILogger logger, string method, string path, bool started, Exception exception) =>
         AppFailedMessage(logger, method, path, started, exception);
 
     public static void StopTimedOut(ILogger logger, int count) => StopTimedOutMessage(logger, count, null);
+
+    public static void ConnectionsRejected(ILogger logger, long count) => ConnectionsRejectedMessage(logger, count, null);
 
     public static void Draining(ILogger logger, long delayMilliseconds) => DrainingMessage(logger, delayMilliseconds, null);
 }

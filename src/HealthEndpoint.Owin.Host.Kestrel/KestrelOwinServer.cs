@@ -53,7 +53,8 @@ public sealed class KestrelOwinServer : IAsyncDisposable
         Validate(options);
         _logger = options.Logger ?? throw new ArgumentException("Logger must not be null.", nameof(options));
         OpenFileLimit = Kestrel.OpenFileLimit.Read();
-        MaxConcurrentConnections = options.MaxConcurrentConnections ?? Kestrel.OpenFileLimit.ConnectionCap(OpenFileLimit);
+        MaxConcurrentConnections = options.MaxConcurrentConnections
+            ?? Kestrel.OpenFileLimit.ConnectionCap(OpenFileLimit, Kestrel.OpenFileLimit.CountOpen());
         _application = new OwinApplication(app, new PathBaseResolver(options.Prefixes), options.ResponseBufferSize, _logger);
 
         var kestrel = CreateKestrelOptions(options, MaxConcurrentConnections);
@@ -67,7 +68,8 @@ public sealed class KestrelOwinServer : IAsyncDisposable
 
     /// <summary>
     /// The connection cap in force: <see cref="KestrelOwinServerOptions.MaxConcurrentConnections"/> when set, else the
-    /// process's open-file limit less an eighth of it (at least 128 less); null where there is no such limit (Windows).
+    /// process's open-file limit less the descriptors open when the server was created and a reserve of an eighth of
+    /// the limit (at least 256), never below 16; null where there is no such limit (Windows).
     /// </summary>
     public long? MaxConcurrentConnections { get; }
 

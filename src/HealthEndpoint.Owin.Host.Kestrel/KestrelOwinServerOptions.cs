@@ -29,7 +29,8 @@ public sealed class KestrelOwinServerOptions
 
     /// <summary>
     /// At most this many connections are open at once; further ones are accepted and closed at once. Null (the
-    /// default) derives it from the process's open-file limit (see <see cref="KestrelOwinServer.MaxConcurrentConnections"/>).
+    /// default) derives it from the process's open-file limit, less the descriptors already open and a reserve (see
+    /// <see cref="KestrelOwinServer.MaxConcurrentConnections"/>). Keep the app's own concurrency bound below it.
     /// </summary>
     public long? MaxConcurrentConnections { get; set; }
 

@@ -11,8 +11,11 @@ namespace Owin.HealthEndpoint.Hosting.Kestrel;
 /// </remarks>
 internal static class OpenFileLimit
 {
-    /// <summary>The smallest headroom kept for files, database and Redis connections, pipes and the runtime.</summary>
-    public const long MinimumHeadroom = 128;
+    /// <summary>The fewest descriptors kept free for what the process opens after the server starts.</summary>
+    public const long MinimumReserve = 256;
+
+    /// <summary>The smallest cap: below it the server could hardly serve, and the limit must be raised anyway.</summary>
+    public const long MinimumCap = 16;
 
     private const int LinuxResourceNoFile = 7;
     private const int BsdResourceNoFile = 8;
@@ -42,18 +45,46 @@ internal static class OpenFileLimit
     }
 
     /// <summary>
-    /// The connection cap for a given open-file limit: the limit less an eighth of it, and never less than
-    /// <see cref="MinimumHeadroom"/> below it (1,024 → 896; 20,000 → 17,500); null when there is no limit.
+    /// The connection cap for an open-file limit: what is left below the limit after the descriptors already open and
+    /// a reserve of an eighth of the limit, at least <see cref="MinimumReserve"/>, for what the process opens later;
+    /// never below <see cref="MinimumCap"/>. Null when there is no limit.
     /// </summary>
-    public static long? ConnectionCap(long? openFileLimit)
+    /// <remarks>
+    /// Measured: LegacyApp holds 140 descriptors once started and 162 after its first requests (.NET keeps two per
+    /// loaded assembly), so a cap that ignores them (1,024 less an eighth = 896) still let 1,100 held connections
+    /// exhaust the table. The reserve covers assemblies loaded later, database and Redis connections (Npgsql pools up
+    /// to 100 by default), and log files.
+    /// </remarks>
+    public static long? ConnectionCap(long? openFileLimit, long openAlready)
     {
         if (openFileLimit is not long limit)
         {
             return null;
         }
 
-        var headroom = Math.Max(MinimumHeadroom, limit / 8);
-        return Math.Max(16, limit - headroom);
+        var reserve = Math.Max(MinimumReserve, limit / 8);
+        return Math.Max(MinimumCap, limit - openAlready - reserve);
+    }
+
+    /// <summary>How many descriptors the process has open now (Linux <c>/proc/self/fd</c>, macOS <c>/dev/fd</c>); 0 when unknown.</summary>
+    public static long CountOpen()
+    {
+        foreach (var directory in new[] { "/proc/self/fd", "/dev/fd" })
+        {
+            try
+            {
+                if (System.IO.Directory.Exists(directory))
+                {
+                    return System.IO.Directory.GetFileSystemEntries(directory).Length;
+                }
+            }
+            catch (Exception exception) when (exception is System.IO.IOException or UnauthorizedAccessException)
+            {
+                return 0;
+            }
+        }
+
+        return 0;
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 
@@ -58,6 +59,47 @@ public sealed class HostEnvironmentTests : HostFixture
             Assert.That(headers["Accept"], Is.EqualTo(new[] { "text/plain" }));
             Assert.That(headers["Host"], Is.EqualTo(new[] { $"127.0.0.1:{server.Port}" }));
         });
+    }
+
+    // The Kestrel host's environment is its own IDictionary (fixed slots for the host's keys); the HttpListener
+    // host's is a Dictionary, so the two fixtures compare it with the reference behaviour.
+    [Test]
+    public async Task Environment_AppAddsReadsAndRemovesKeys_BehavesAsAnOrdinalDictionary()
+    {
+        var observed = new List<string>();
+        await using var server = await StartAsync(environment =>
+        {
+            var before = environment.Count;
+            environment["app.Key"] = "value";
+            environment.Add("app.Other", 1);
+            observed.Add("duplicate Add throws: " + Throws(() => environment.Add("app.Key", "again")));
+            observed.Add("known key Add throws: " + Throws(() => environment.Add("owin.RequestPath", "/x")));
+            observed.Add("remove known: " + environment.Remove("server.IsLocal") + ", again: " + environment.Remove("server.IsLocal"));
+            observed.Add("contains removed: " + environment.ContainsKey("server.IsLocal") + ", case-sensitive: " + environment.ContainsKey("OWIN.REQUESTPATH"));
+            observed.Add("count: " + (environment.Count - before));
+            observed.Add("missing: " + environment.TryGetValue("app.Missing", out _) + ", indexer throws: " + Throws(() => _ = environment["app.Missing"]));
+            var copy = new KeyValuePair<string, object>[environment.Count];
+            environment.CopyTo(copy, 0);
+            observed.Add("enumerated = count: " + (environment.AsEnumerable().Count() == environment.Count && copy.Select(entry => entry.Key).Distinct().Count() == copy.Length));
+            observed.Add("keys: " + string.Join(",", environment.Keys.Where(key => key.StartsWith("app.", StringComparison.Ordinal)).Order(StringComparer.Ordinal)));
+            environment["owin.ResponseReasonPhrase"] = "Fine";
+            return Task.CompletedTask;
+        });
+
+        var response = await server.SendAsync("GET", "/");
+
+        Assert.That(response.StatusLine, Is.EqualTo("HTTP/1.1 200 Fine"));
+        Assert.That(observed, Is.EqualTo(new[]
+        {
+            "duplicate Add throws: True",
+            "known key Add throws: True",
+            "remove known: True, again: False",
+            "contains removed: False, case-sensitive: False",
+            "count: 1",
+            "missing: False, indexer throws: True",
+            "enumerated = count: True",
+            "keys: app.Key,app.Other",
+        }));
     }
 
     [Test]
@@ -161,6 +203,19 @@ public sealed class HostEnvironmentTests : HostFixture
         var response = await server.SendAsync("GET", "/");
 
         Assert.That((response.StatusCode, response.Header("X-Added")), Is.EqualTo((200, (string?)null)));
+    }
+
+    private static bool Throws(Action action)
+    {
+        try
+        {
+            action();
+            return false;
+        }
+        catch (Exception exception) when (exception is ArgumentException or KeyNotFoundException)
+        {
+            return true;
+        }
     }
 
     private static byte[] Chunked(byte[] body, int chunkSize)

@@ -85,6 +85,30 @@ public sealed class HostErrorTests : HostFixture
         Assert.That(entry.Message, Does.Contain("response started: True"));
     }
 
+    // The README's known limit of the HttpListener host, and what Kestrel does instead: after a chunked response
+    // started, Kestrel aborts without the final chunk, so the client sees the body was cut short.
+    [Test]
+    public async Task AppThrows_AfterFlushOfChunkedResponse_KestrelCutsItShortHttpListenerEndsTheChunks()
+    {
+        await using var server = await StartAsync(environment => WritePartThenAsync(environment, declareLength: false, () => throw new InvalidOperationException("half way")));
+        using var connection = await server.ConnectAsync();
+
+        await connection.SendAsync(server.Request("GET", "/stream"));
+
+        if (Host == HostKind.Kestrel)
+        {
+            Assert.That(
+                async () => await connection.ReadResponseAsync(),
+                Throws.InstanceOf<EndOfStreamException>().Or.InstanceOf<SocketException>(),
+                "the client must see EOF or a reset before the chunked body ends");
+        }
+        else
+        {
+            var response = await connection.ReadResponseAsync();
+            Assert.That((response.IsChunked, response.BodyText), Is.EqualTo((true, "partial body;")), "HttpListener's known limit: it looks complete");
+        }
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task AppFinishes_ControlAfterFlush_CompleteResponse(bool declareLength)

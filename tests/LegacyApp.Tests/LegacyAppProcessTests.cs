@@ -127,7 +127,7 @@ public sealed class LegacyAppProcessTests
     }
 
     // The sample's own build output (it is built with the solution), where its native SQLite library sits.
-    private static string LegacyAppDll()
+    internal static string LegacyAppDll()
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var root = new DirectoryInfo(AppContext.BaseDirectory);

@@ -21,6 +21,7 @@ internal sealed class AppServer : IAsyncDisposable
     private AppServer(string kind, IReadOnlyCollection<string> prefixes, Func<Task> start, Func<Task> stop, Func<ValueTask> dispose)
     {
         Kind = kind;
+        Limits = string.Empty;
         Prefixes = prefixes;
         _start = start;
         _stop = stop;
@@ -29,6 +30,9 @@ internal sealed class AppServer : IAsyncDisposable
 
     /// <summary><c>HttpListener</c> or <c>Kestrel</c>.</summary>
     public string Kind { get; }
+
+    /// <summary>The limits an operator should know about, as one line; empty when there is nothing to say.</summary>
+    public string Limits { get; private init; }
 
     /// <summary>The prefixes it listens on.</summary>
     public IReadOnlyCollection<string> Prefixes { get; }
@@ -70,7 +74,12 @@ internal sealed class AppServer : IAsyncDisposable
             throw new HealthEndpointConfigurationException(LegacySettings.UrlsKey, $"{LegacySettings.UrlsKey}: {exception.Message}");
         }
 
-        return new AppServer(kind, kestrel.Prefixes, () => kestrel.StartAsync(), kestrel.StopAsync, kestrel.DisposeAsync);
+        return new AppServer(kind, kestrel.Prefixes, () => kestrel.StartAsync(), kestrel.StopAsync, kestrel.DisposeAsync)
+        {
+            Limits = kestrel.MaxConcurrentConnections is long cap
+                ? $"Kestrel accepts at most {cap} connections (open-file limit {kestrel.OpenFileLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}; {KestrelSettings.MaxConnectionsKey} sets it); header timeout {options.RequestHeadersTimeout.TotalSeconds} s."
+                : $"Kestrel: no connection cap (no open-file limit here); header timeout {options.RequestHeadersTimeout.TotalSeconds} s.",
+        };
     }
 
     /// <summary>True for the exceptions a server throws when it cannot bind its address.</summary>

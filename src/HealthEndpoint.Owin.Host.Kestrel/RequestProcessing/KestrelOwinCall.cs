@@ -34,31 +34,32 @@ internal sealed class KestrelOwinCall
         var (pathBase, path) = pathBases.Split(_request.Path);
         RequestBody = new RequestBodyStream(_request.Body);
         ResponseBody = new ResponseBodyStream(this, discard: HttpMethods.IsHead(method), bufferSize);
-        Environment = new Dictionary<string, object>(32, StringComparer.Ordinal)
-        {
-            ["owin.Version"] = "1.0",
-            ["owin.CallCancelled"] = _lifetime?.RequestAborted ?? CancellationToken.None,
-            ["owin.RequestMethod"] = method,
-            ["owin.RequestScheme"] = _request.Scheme,
-            ["owin.RequestPathBase"] = pathBase,
-            ["owin.RequestPath"] = path,
-            ["owin.RequestQueryString"] = _request.QueryString.Length > 0 ? _request.QueryString.Substring(1) : string.Empty,
-            ["owin.RequestProtocol"] = _request.Protocol,
-            ["owin.RequestHeaders"] = CopyRequestHeaders(_request.Headers),
-            ["owin.RequestBody"] = RequestBody,
-            ["owin.ResponseHeaders"] = new HeaderDictionary(_response.Headers),
-            ["owin.ResponseBody"] = ResponseBody,
-            ["server.RemoteIpAddress"] = remoteAddress?.ToString() ?? string.Empty,
-            ["server.RemotePort"] = connection.RemotePort.ToString(CultureInfo.InvariantCulture),
-            ["server.LocalIpAddress"] = localAddress?.ToString() ?? string.Empty,
-            ["server.LocalPort"] = connection.LocalPort.ToString(CultureInfo.InvariantCulture),
-            // As HttpListener defines it: the client is this host's own address.
-            ["server.IsLocal"] = remoteAddress is not null && remoteAddress.Equals(localAddress) ? True : False,
-            ["server.OnSendingHeaders"] = new Action<Action<object>, object>(RegisterOnSendingHeaders),
-        };
+        // Every key but owin.ResponseStatusCode and owin.ResponseReasonPhrase, which the app sets.
+        var environment = new OwinEnvironment();
+        environment.SetKnown(OwinEnvironment.Version, "1.0");
+        environment.SetKnown(OwinEnvironment.CallCancelled, _lifetime?.RequestAborted ?? CancellationToken.None);
+        environment.SetKnown(OwinEnvironment.RequestMethod, method);
+        environment.SetKnown(OwinEnvironment.RequestScheme, _request.Scheme);
+        environment.SetKnown(OwinEnvironment.RequestPathBase, pathBase);
+        environment.SetKnown(OwinEnvironment.RequestPath, path);
+        environment.SetKnown(OwinEnvironment.RequestQueryString, _request.QueryString.Length > 0 ? _request.QueryString.Substring(1) : string.Empty);
+        environment.SetKnown(OwinEnvironment.RequestProtocol, _request.Protocol);
+        environment.SetKnown(OwinEnvironment.RequestHeaders, CopyRequestHeaders(_request.Headers));
+        environment.SetKnown(OwinEnvironment.RequestBody, RequestBody);
+        environment.SetKnown(OwinEnvironment.ResponseHeaders, new HeaderDictionary(_response.Headers));
+        environment.SetKnown(OwinEnvironment.ResponseBody, ResponseBody);
+        environment.SetKnown(OwinEnvironment.RemoteIpAddress, remoteAddress?.ToString() ?? string.Empty);
+        environment.SetKnown(OwinEnvironment.RemotePort, connection.RemotePort.ToString(CultureInfo.InvariantCulture));
+        environment.SetKnown(OwinEnvironment.LocalIpAddress, localAddress?.ToString() ?? string.Empty);
+        environment.SetKnown(OwinEnvironment.LocalPort, connection.LocalPort.ToString(CultureInfo.InvariantCulture));
+
+        // As HttpListener defines it: the client is this host's own address.
+        environment.SetKnown(OwinEnvironment.IsLocal, remoteAddress is not null && remoteAddress.Equals(localAddress) ? True : False);
+        environment.SetKnown(OwinEnvironment.OnSendingHeaders, new Action<Action<object>, object>(RegisterOnSendingHeaders));
+        Environment = environment;
     }
 
-    public Dictionary<string, object> Environment { get; }
+    public OwinEnvironment Environment { get; }
 
     public RequestBodyStream RequestBody { get; }
 
