@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
@@ -37,8 +38,11 @@ internal sealed class RecipeStack : IAsyncDisposable
     /// <summary>A folder for the proxy's config, pid, log and temp files; deleted on dispose.</summary>
     public string TemporaryDirectory { get; }
 
-    /// <summary>Starts PostgreSQL, then LegacyApp listening on <c>http://127.0.0.1:port{pathBase}</c>.</summary>
-    public static async Task<RecipeStack> StartAsync(string pathBase = "/")
+    /// <summary>
+    /// Starts PostgreSQL, then LegacyApp listening on <c>http://127.0.0.1:port{pathBase}</c>, with
+    /// <paramref name="settings"/> (environment variables such as <c>HealthEndpoint__AllowedNetworks</c>) on top.
+    /// </summary>
+    public static async Task<RecipeStack> StartAsync(string pathBase = "/", IReadOnlyDictionary<string, string>? settings = null)
     {
         var database = await PostgresServer.StartAsync();
         try
@@ -49,6 +53,11 @@ internal sealed class RecipeStack : IAsyncDisposable
                 command.Environment["Urls"] = $"http://127.0.0.1:{port}{pathBase}";
                 command.Environment["Database__Provider"] = "Npgsql";
                 command.Environment["Database__ConnectionString"] = database.ConnectionString;
+                foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+                {
+                    command.Environment[name] = value;
+                }
+
                 return command;
             });
             var temporaryDirectory = Directory.CreateTempSubdirectory("healthendpoint-recipe-").FullName;
@@ -82,8 +91,8 @@ internal sealed class RecipeStack : IAsyncDisposable
         }
     }
 
-    // The sample's own build output (built with the solution, like LegacyApp.Tests uses it).
-    private static string LegacyAppDll()
+    /// <summary>The sample's own build output (built with the solution, like LegacyApp.Tests uses it).</summary>
+    public static string LegacyAppDll()
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var output = Path.Combine(RecipeFile.RepositoryRoot(), "samples", "LegacyApp", "bin", configuration, "net10.0");
