@@ -72,11 +72,9 @@ public sealed class RedisHealthCheck : IDisposable
     {
         var connection = _sharedConnection ?? await GetOwnConnectionAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        // No Task.Yield() after this await any more: 1.2.6 resumed it on its one socket-reader thread, 2.x/3.x
+        // do not (RedisClientBehaviourTests.PingAsync_ContinuationBlocks_OtherRepliesStillArrive measures it).
         await connection.GetDatabase().PingAsync().ConfigureAwait(false);
-
-        // The await above resumes on StackExchange.Redis 1.2.6's socket reader thread; leave it at once so that
-        // nothing downstream can block it (measured: a blocking call there stalls every reply for 2 s).
-        await Task.Yield();
     }
 
     /// <summary>Closes the connection this check opened itself; a shared one is left alone.</summary>
