@@ -10,6 +10,7 @@ using System.Security.Cryptography;
 using System.Xml.Linq;
 
 #load "build/readme.cake"
+#load "build/redis.cake"
 
 ///////////////////////////////////////////////////////////////////////////////
 // ARGUMENTS
@@ -206,6 +207,10 @@ Task("Test")
         testFailure = exception;
     }
 
+    // The Redis suite again on the newer clients apps use (build/redis.cake), whatever the solution pass did.
+    var redisFailure = RunRedisClientSuites(configuration, testResultsDirectory);
+    testFailure ??= redisFailure;
+
     // The solution's tests, plus the passes that Test's dependencies ran apart (artifacts/<name>-test-results).
     var totals = SumTrxCounters(testResultsDirectory);
     Information("Read {0} trx file(s) from {1}.", totals.Files, testResultsDirectory);
@@ -242,6 +247,7 @@ Task("Pack")
 
 Task("PackageTest")
     .Description("Checks every package's metadata and contents, proves the core DLLs deterministic, installs the probe tool, and runs the packed HealthEndpoint.Owin in a fresh consumer project.")
+    .IsDependentOn("EnsureServerBinaries") // the Redis consumers run a real redis-server
     .IsDependentOn("Pack")
     .Does(() =>
 {
@@ -286,6 +292,8 @@ Task("PackageTest")
         {
             throw new CakeException($"The packed library did not behave in a fresh project (exit {exitCode}).");
         }
+
+        CheckRedisConsumers(version);
     }
     finally
     {

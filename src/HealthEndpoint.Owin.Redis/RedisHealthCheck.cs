@@ -16,8 +16,9 @@ namespace Owin.HealthEndpoint.Redis;
 /// keeps that connection until disposed, never one per probe.
 /// </para>
 /// <para>
-/// StackExchange.Redis 1.2.6 puts no timeout on <c>PingAsync</c> (measured: it waits forever on a frozen
-/// server); the check relies on the runner's hard deadline, which holds whatever the driver does.
+/// Compiled against StackExchange.Redis 2.1.30, the lowest strong-named client it needs; any later 2.x or 3.x
+/// the app uses binds at run time (README, Checks → redis). <c>PingAsync</c> takes no cancellation token; the
+/// client's own <c>asyncTimeout</c> ends it eventually, and the runner's hard deadline bounds the check before that.
 /// </para>
 /// </remarks>
 public sealed class RedisHealthCheck : IDisposable
@@ -66,17 +67,15 @@ public sealed class RedisHealthCheck : IDisposable
     }
 
     /// <summary>Completes when Redis has answered PING; throws when it has not.</summary>
-    /// <param name="cancellationToken">Cancelled at the check deadline; StackExchange.Redis 1.2.6 cannot observe it.</param>
+    /// <param name="cancellationToken">Cancelled at the check deadline; PingAsync cannot observe it.</param>
     /// <returns>The round trip.</returns>
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         var connection = _sharedConnection ?? await GetOwnConnectionAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        // No Task.Yield() after this await any more: 1.2.6 resumed it on its one socket-reader thread, 2.x/3.x
+        // do not (RedisClientBehaviourTests.PingAsync_ContinuationBlocks_OtherRepliesStillArrive measures it).
         await connection.GetDatabase().PingAsync().ConfigureAwait(false);
-
-        // The await above resumes on StackExchange.Redis 1.2.6's socket reader thread; leave it at once so that
-        // nothing downstream can block it (measured: a blocking call there stalls every reply for 2 s).
-        await Task.Yield();
     }
 
     /// <summary>Closes the connection this check opened itself; a shared one is left alone.</summary>

@@ -108,7 +108,7 @@ public sealed class RedisHealthCheckTests
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             Assert.That(await StatusOfAsync(check), Is.EqualTo("fail"));
-            Assert.That(clock.Elapsed, Is.LessThan(Timeout + TimeSpan.FromMilliseconds(250)), "PingAsync has no timeout in 1.2.6; the runner's deadline must hold");
+            Assert.That(clock.Elapsed, Is.LessThan(Timeout + TimeSpan.FromMilliseconds(250)), "the runner's deadline holds whatever the client does");
         }
         finally
         {
@@ -155,22 +155,7 @@ public sealed class RedisHealthCheckTests
         return long.Parse(stats.SelectMany(group => group).Single(pair => pair.Key == "total_connections_received").Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task<string> StatusOfAsync(RedisHealthCheck check)
-    {
-        var (_, body) = await ProbeAsync(check);
-        return body.Contains("\"redis\":\"ok\"", StringComparison.Ordinal) ? "ok"
-            : body.Contains("\"redis\":\"fail\"", StringComparison.Ordinal) ? "fail"
-            : body;
-    }
+    private static Task<string> StatusOfAsync(RedisHealthCheck check) => RedisProbe.StatusOfAsync(check, Timeout);
 
-    private static async Task<(int Status, string Body)> ProbeAsync(RedisHealthCheck check)
-    {
-        var options = new HealthEndpointOptions { Redis = check.CheckAsync, StatusCacheDuration = TimeSpan.Zero, CheckTimeout = Timeout };
-        var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
-        var environment = OwinEnvironment.Create("GET", "/healthz/status");
-        await middleware.Invoke(environment);
-        var body = environment.ResponseBodyText();
-        Assert.That(body, Does.Not.Contain(Password).And.Not.Contain("hunter2").And.Not.Contain("wrong-password"));
-        return (environment.StatusCode(), body);
-    }
+    private static Task<(int Status, string Body)> ProbeAsync(RedisHealthCheck check) => RedisProbe.ProbeAsync(check, Timeout);
 }

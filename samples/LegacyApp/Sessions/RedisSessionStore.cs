@@ -22,9 +22,6 @@ internal sealed class RedisSessionStore : ISessionStore
     {
         var id = SessionId.New();
         await _redis.GetDatabase().StringSetAsync(KeyPrefix + id, 0, Lifetime).ConfigureAwait(false);
-
-        // StackExchange.Redis 1.2.6 resumes awaits on its socket reader; leave it before doing more work there.
-        await Task.Yield();
         return id;
     }
 
@@ -33,8 +30,6 @@ internal sealed class RedisSessionStore : ISessionStore
         var database = _redis.GetDatabase();
         var key = KeyPrefix + sessionId;
         var exists = await database.KeyExistsAsync(key).ConfigureAwait(false);
-        var visits = exists ? await database.StringIncrementAsync(key).ConfigureAwait(false) : (long?)null;
-        await Task.Yield();
-        return visits;
+        return exists ? await database.StringIncrementAsync(key).ConfigureAwait(false) : (long?)null;
     }
 }
