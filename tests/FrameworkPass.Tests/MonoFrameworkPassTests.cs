@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Owin.HealthEndpoint.Testing;
+
+namespace Owin.HealthEndpoint.FrameworkPass.Tests;
+
+/// <summary>
+/// The .NET Framework pass: tests/HealthEndpoint.Owin.Framework.Tests (net472, the libraries' netstandard2.0 builds)
+/// run under Mono against a real PostgreSQL and a real Redis (password required) started here.
+/// </summary>
+/// <remarks>
+/// build.cake sets <c>HEALTHENDPOINT_FRAMEWORK_RESULTS</c> to a file in artifacts/test-results and adds the Mono test
+/// cases of that file to the Test target's "N passed, N failed" line.
+/// </remarks>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class MonoFrameworkPassTests
+{
+    private const string ResultsVariable = "HEALTHENDPOINT_FRAMEWORK_RESULTS";
+    private const string RealServers = "RealServers";
+
+    private PostgresServer _postgres = null!;
+    private RedisServer _redis = null!;
+
+    [OneTimeSetUp]
+    public async Task StartServersAsync()
+    {
+        var postgres = PostgresServer.StartAsync();
+        var redis = RedisServer.StartAsync(password: "fx-" + Guid.NewGuid().ToString("N"));
+        _postgres = await postgres;
+        _redis = await redis;
+    }
+
+    [OneTimeTearDown]
+    public async Task StopServersAsync()
+    {
+        await _redis.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+
+    [Test]
+    public async Task FrameworkPass_UnderMonoWithRealServers_EveryTestPasses()
+    {
+        var resultFile = Environment.GetEnvironmentVariable(ResultsVariable) is { Length: > 0 } path
+            ? Path.GetFullPath(path)
+            : Path.Combine(TestContext.CurrentContext.WorkDirectory, "framework-mono.xml");
+        Directory.CreateDirectory(Path.GetDirectoryName(resultFile)!);
+
+        var clock = Stopwatch.StartNew();
+        var pass = await MonoPass.RunAsync(resultFile, Servers(_postgres.ConnectionString, _redis.Configuration));
+        TestContext.Out.WriteLine($"Mono pass: {pass.Total} tests, {pass.Passed.Count} passed, {pass.Failed.Count} failed in {clock.Elapsed.TotalSeconds:0.0} s ({resultFile}).");
+
+        Assert.That(pass.Failed, Is.Empty, "tests that failed under Mono:" + Environment.NewLine + pass.Output);
+        Assert.That(pass.ExitCode, Is.Zero, pass.Output);
+        Assert.That(pass.Total, Is.GreaterThanOrEqualTo(200), "control: the shared middleware and runner tests ran");
+        Assert.That(pass.Passed.Count(name => name.Contains("OnFrameworkTests.", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(8), "the real-server tests ran");
+        Assert.That(pass.Passed, Has.Some.Contains("KatanaActivationTests."));
+    }
+
+    [Test]
+    public async Task FrameworkPass_ServersUnreachable_RealServerTestsFail()
+    {
+        // Control: the pass sees the servers through the variables, and the runner's failures reach this side.
+        var resultFile = Path.Combine(TestContext.CurrentContext.WorkDirectory, "framework-mono-unreachable.xml");
+        var closedPort = FreeTcpPort.Next();
+        var environment = Servers($"Host=127.0.0.1;Port={closedPort};Username=postgres;Timeout=2", $"127.0.0.1:{closedPort},password=x,connectTimeout=1000");
+
+        var pass = await MonoPass.RunAsync(resultFile, environment, where: "cat == " + RealServers);
+
+        Assert.That(pass.Failed, Has.Some.Contains("DatabaseCheck_RealPostgres_ReportsOk"), pass.Output);
+        Assert.That(pass.Failed, Has.Some.Contains("RedisCheck_OwnConnectionRealRedis_ReportsOkWellInsideDeadline"), pass.Output);
+        Assert.That(pass.ExitCode, Is.EqualTo(pass.Failed.Count));
+        Assert.That(pass.Total, Is.LessThan(50), "control: the filter ran the real-server tests only");
+    }
+
+    private static Dictionary<string, string> Servers(string postgres, string redis) => new(StringComparer.Ordinal)
+    {
+        ["HEALTHENDPOINT_FRAMEWORK_POSTGRES"] = postgres,
+        ["HEALTHENDPOINT_FRAMEWORK_REDIS"] = redis,
+    };
+}
