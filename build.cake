@@ -2,12 +2,15 @@
 //   ./build.sh                      same as --target=Test
 //   ./build.sh --target=Pack        NuGet packages into artifacts/packages
 //   ./build.sh --target=Bench       micro and load benchmarks into artifacts/bench/report.md (not part of Test)
+//   ./build.sh --target=FrameworkTest  only the .NET Framework pass under Mono (build/framework.cake)
 // Everything the build produces goes to artifacts/.
 
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Xml.Linq;
+
+#load "build/framework.cake"
 
 ///////////////////////////////////////////////////////////////////////////////
 // ARGUMENTS
@@ -173,9 +176,10 @@ Task("EnsureRecipeBinaries")
 });
 
 Task("Test")
-    .Description("Runs every test assembly; the last output line is 'N passed, N failed' (summed over the trx files).")
+    .Description("Runs every test assembly, the .NET Framework pass under Mono included; the last output line is 'N passed, N failed' (summed over the trx files and the Mono result file).")
     .IsDependentOn("EnsureServerBinaries")
     .IsDependentOn("EnsureRecipeBinaries")
+    .IsDependentOn("EnsureMono")
     .IsDependentOn("Build")
     .IsDependentOn("PackageTest")
     .Does(() =>
@@ -194,6 +198,7 @@ Task("Test")
             ResultsDirectory = testResultsDirectory,
             // Default trx names are unique per assembly; the console logger prints "Passed!  - Failed: 0, ..." per assembly.
             Loggers = new[] { "trx", "console;verbosity=minimal" },
+            EnvironmentVariables = FrameworkPassEnvironment(),
         });
     }
     catch (Exception exception)
@@ -201,8 +206,8 @@ Task("Test")
         testFailure = exception;
     }
 
-    var totals = SumTrxCounters(testResultsDirectory);
-    Information("Read {0} trx file(s) from {1}.", totals.Files, testResultsDirectory);
+    var totals = AddFrameworkResults(SumTrxCounters(testResultsDirectory));
+    Information("Read {0} result file(s) from {1}.", totals.Files, testResultsDirectory);
     PrintOnExit($"{totals.Passed} passed, {totals.Failed} failed");
 
     if (testFailure != null || totals.Failed > 0 || totals.Files == 0)
