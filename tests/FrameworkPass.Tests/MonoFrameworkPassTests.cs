@@ -55,11 +55,11 @@ public sealed class MonoFrameworkPassTests
 
         var clock = Stopwatch.StartNew();
         var pass = await MonoPass.RunAsync(resultFile, Servers(_postgres.ConnectionString, _redis.Configuration));
-        TestContext.Out.WriteLine($"Mono pass: {pass.Total} tests, {pass.Passed.Count} passed, {pass.Failed.Count} failed in {clock.Elapsed.TotalSeconds:0.0} s ({resultFile}).");
+        TestContext.Out.WriteLine($"Mono pass: {pass.Cases.Count} tests, {pass.Passed.Count} passed, {pass.Failed.Count} failed in {clock.Elapsed.TotalSeconds:0.0} s ({resultFile}).");
 
         Assert.That(pass.Failed, Is.Empty, "tests that failed under Mono:" + Environment.NewLine + pass.Output);
         Assert.That(pass.ExitCode, Is.Zero, pass.Output);
-        Assert.That(pass.Total, Is.GreaterThanOrEqualTo(200), "control: the shared middleware and runner tests ran");
+        Assert.That(pass.Cases.Count, Is.GreaterThanOrEqualTo(200), "control: the shared middleware and runner tests ran");
         Assert.That(pass.Passed.Count(name => name.Contains("OnFrameworkTests.", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(8), "the real-server tests ran");
         Assert.That(pass.Passed, Has.Some.Contains("KatanaActivationTests."));
     }
@@ -75,8 +75,37 @@ public sealed class MonoFrameworkPassTests
         var pass = await MonoPass.RunAsync(resultFile, environment, where: $"cat == {RealServers} && (method == {PostgresOk} || method == {RedisOk})");
 
         Assert.That(pass.Failed, Has.Exactly(1).Contains(PostgresOk).And.Exactly(1).Contains(RedisOk), pass.Output);
-        Assert.That(pass.Total, Is.EqualTo(2), "control: the filter ran just these two");
+        Assert.That(pass.Cases.Count, Is.EqualTo(2), "control: the filter ran just these two");
         Assert.That(pass.ExitCode, Is.EqualTo(2), "nunit3-console counts them as failed");
+    }
+
+    [Test]
+    public async Task FrameworkPass_ServersFrozen_RealServerChecksFailAtTheirDeadlines()
+    {
+        // SIGSTOP: the ports still accept connections and nothing answers. Under Mono the checks must end at their
+        // deadlines (5 s for the database, 2 s for Redis), not wait for the servers.
+        var resultFile = Path.Combine(TestContext.CurrentContext.WorkDirectory, "framework-mono-frozen.xml");
+        _postgres.Freeze();
+        _redis.Freeze();
+        MonoPass pass;
+        try
+        {
+            pass = await MonoPass.RunAsync(
+                resultFile, Servers(_postgres.ConnectionString, _redis.Configuration), where: $"method == {PostgresOk} || method == {RedisOk}");
+        }
+        finally
+        {
+            _redis.Thaw();
+            _postgres.Thaw();
+        }
+
+        Assert.That(pass.Failed, Has.Exactly(1).Contains(PostgresOk).And.Exactly(1).Contains(RedisOk), pass.Output);
+        var database = pass.Cases.Single(test => test.FullName.Contains(PostgresOk, StringComparison.Ordinal));
+        var redis = pass.Cases.Single(test => test.FullName.Contains(RedisOk, StringComparison.Ordinal));
+        Assert.That(database.Message, Does.Contain("\"database\":\"fail\""), "the status body reported the check failed");
+        Assert.That(redis.Message, Does.Contain("503"));
+        Assert.That(database.Duration, Is.LessThan(TimeSpan.FromSeconds(7)), "the 5 s deadline ended the wait");
+        Assert.That(redis.Duration, Is.LessThan(TimeSpan.FromSeconds(4)), "the 2 s deadline ended the wait");
     }
 
     private static Dictionary<string, string> Servers(string postgres, string redis) => new(StringComparer.Ordinal)

@@ -10,13 +10,17 @@ using Owin.HealthEndpoint.Testing;
 
 namespace Owin.HealthEndpoint.FrameworkPass.Tests;
 
+/// <summary>One test case of the Mono run: its full name, NUnit result, duration and failure message on one line.</summary>
+internal sealed record MonoTestCase(string FullName, string Result, TimeSpan Duration, string Message)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{FullName} [{Result}, {Duration.TotalSeconds:0.000} s]: {Message}");
+}
+
 /// <summary>One run of the net472 test assembly under <c>mono nunit3-console.exe --inprocess</c>, read from its result XML.</summary>
 /// <param name="ExitCode">nunit3-console's exit code: the number of failed tests, or negative when the run itself failed.</param>
-/// <param name="Total">Test cases run.</param>
-/// <param name="Passed">Full names of the test cases that passed.</param>
-/// <param name="Failed">Full name and first message line of each test case that did not pass.</param>
+/// <param name="Cases">Every test case run.</param>
 /// <param name="Output">The runner's console output, for failure messages.</param>
-internal sealed record MonoPass(int ExitCode, int Total, IReadOnlyList<string> Passed, IReadOnlyList<string> Failed, string Output)
+internal sealed record MonoPass(int ExitCode, IReadOnlyList<MonoTestCase> Cases, string Output)
 {
     /// <summary>What to install when Mono is missing (build.cake installs it in the Test target).</summary>
     public const string InstallCommand = "apt-get install -y mono-devel";
@@ -54,22 +58,24 @@ internal sealed record MonoPass(int ExitCode, int Total, IReadOnlyList<string> P
             throw new InvalidOperationException($"'{command.Text}' exited with {process.ExitCode} and wrote no {resultFile}:{Environment.NewLine}{process.Output}");
         }
 
-        var cases = XDocument.Load(resultFile).Descendants("test-case").ToList();
-        return new MonoPass(
-            process.ExitCode,
-            cases.Count,
-            cases.Where(test => (string?)test.Attribute("result") == "Passed").Select(FullName).ToList(),
-            cases.Where(test => (string?)test.Attribute("result") != "Passed").Select(Describe).ToList(),
-            process.Output);
+        var cases = XDocument.Load(resultFile).Descendants("test-case").Select(Read).ToList();
+        return new MonoPass(process.ExitCode, cases, process.Output);
     }
 
-    private static string FullName(XElement test) => (string?)test.Attribute("fullname") ?? "?";
+    /// <summary>Full names of the test cases that passed.</summary>
+    public IReadOnlyList<string> Passed => Cases.Where(test => test.Result == "Passed").Select(test => test.FullName).ToList();
 
-    private static string Describe(XElement test)
+    /// <summary>Every test case that did not pass, described in one line.</summary>
+    public IReadOnlyList<string> Failed => Cases.Where(test => test.Result != "Passed").Select(test => test.ToString()).ToList();
+
+    private static MonoTestCase Read(XElement test)
     {
         var message = test.Element("failure")?.Element("message")?.Value ?? (string?)test.Attribute("label") ?? string.Empty;
-        var firstLine = message.Trim().Split('\n')[0].Trim();
-        return string.Create(CultureInfo.InvariantCulture, $"{FullName(test)} [{(string?)test.Attribute("result")}]: {firstLine}");
+        return new MonoTestCase(
+            (string?)test.Attribute("fullname") ?? "?",
+            (string?)test.Attribute("result") ?? "?",
+            TimeSpan.FromSeconds(double.Parse((string?)test.Attribute("duration") ?? "0", CultureInfo.InvariantCulture)),
+            string.Join(" | ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
     }
 
     private static string Metadata(string key) =>
