@@ -2,6 +2,7 @@
 //   ./build.sh                      same as --target=Test
 //   ./build.sh --target=Pack        NuGet packages into artifacts/packages
 //   ./build.sh --target=Bench       micro and load benchmarks into artifacts/bench/report.md (not part of Test)
+//   ./build.sh --target=FrameworkTest  only the .NET Framework pass under Mono (build/framework.cake)
 // Everything the build produces goes to artifacts/.
 
 using System.Globalization;
@@ -9,6 +10,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Xml.Linq;
 
+#load "build/framework.cake"
 #load "build/readme.cake"
 #load "build/redis.cake"
 
@@ -178,9 +180,10 @@ Task("EnsureRecipeBinaries")
 });
 
 Task("Test")
-    .Description("Runs every test assembly; the last output line is 'N passed, N failed' (summed over the trx files).")
+    .Description("Runs every test assembly, the .NET Framework pass under Mono included; the last output line is 'N passed, N failed' (summed over the trx files and the Mono result file).")
     .IsDependentOn("EnsureServerBinaries")
     .IsDependentOn("EnsureRecipeBinaries")
+    .IsDependentOn("EnsureMono")
     .IsDependentOn("Build")
     .IsDependentOn("PackageTest")
     .IsDependentOn("ReadmeTest")
@@ -200,6 +203,7 @@ Task("Test")
             ResultsDirectory = testResultsDirectory,
             // Default trx names are unique per assembly; the console logger prints "Passed!  - Failed: 0, ..." per assembly.
             Loggers = new[] { "trx", "console;verbosity=minimal" },
+            EnvironmentVariables = FrameworkPassEnvironment(),
         });
     }
     catch (Exception exception)
@@ -211,9 +215,10 @@ Task("Test")
     var redisFailure = RunRedisClientSuites(configuration, testResultsDirectory);
     testFailure ??= redisFailure;
 
-    // The solution's tests, plus the passes that Test's dependencies ran apart (artifacts/<name>-test-results).
-    var totals = SumTrxCounters(testResultsDirectory);
-    Information("Read {0} trx file(s) from {1}.", totals.Files, testResultsDirectory);
+    // The solution's tests and the .NET Framework pass under Mono (its result file sits beside the trx files,
+    // build/framework.cake), plus the passes that Test's dependencies ran apart (artifacts/<name>-test-results).
+    var totals = AddFrameworkResults(SumTrxCounters(testResultsDirectory));
+    Information("Read {0} result file(s) from {1}.", totals.Files, testResultsDirectory);
     var passed = totals.Passed;
     var failed = totals.Failed;
     foreach (var separatePass in GetDirectories($"{artifactsDirectory.Path.FullPath}/*-test-results"))
