@@ -57,15 +57,15 @@ internal sealed partial class RollingRestartStack : IAsyncDisposable
 
     /// <summary>
     /// Starts PostgreSQL, the three instances on <paramref name="server"/> (<c>HttpListener</c> or <c>Kestrel</c>),
-    /// with <paramref name="drainDelay"/> as <c>Host__DrainDelay</c> unless it is null, and HAProxy; returns once
-    /// HAProxy has every instance UP.
+    /// with <paramref name="drainDelay"/> as <c>Host__DrainDelay</c> (the first <paramref name="undrained"/> of them
+    /// with none, for a control), and HAProxy; returns once HAProxy has every instance UP.
     /// </summary>
-    public static async Task<RollingRestartStack> StartAsync(string server, string? drainDelay)
+    public static async Task<RollingRestartStack> StartAsync(string server, string drainDelay, int undrained)
     {
         var stack = new RollingRestartStack();
         try
         {
-            await stack.StartPartsAsync(server, drainDelay);
+            await stack.StartPartsAsync(server, drainDelay, undrained);
             return stack;
         }
         catch
@@ -124,7 +124,7 @@ internal sealed partial class RollingRestartStack : IAsyncDisposable
         }
     }
 
-    private async Task StartPartsAsync(string server, string? drainDelay)
+    private async Task StartPartsAsync(string server, string drainDelay, int undrained)
     {
         _database = await PostgresServer.StartAsync();
         for (var i = 0; i < _apps.Length; i++)
@@ -136,7 +136,7 @@ internal sealed partial class RollingRestartStack : IAsyncDisposable
             command.Environment["Database__Provider"] = "Npgsql";
             // Three pools of 25 stay below PostgreSQL's 100 connections, whichever instance gets the clients.
             command.Environment["Database__ConnectionString"] = _database.ConnectionString + ";Maximum Pool Size=25";
-            SetDrainDelay(command, drainDelay);
+            SetDrainDelay(command, i < undrained ? null : drainDelay);
             _apps[i] = new RestartableApp($"app{i + 1}", port, command);
             await _apps[i]!.StartAsync();
 
