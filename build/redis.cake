@@ -24,7 +24,10 @@ Exception RunRedisClientSuites(string configuration, DirectoryPath resultsDirect
                 Configuration = configuration,
                 ResultsDirectory = resultsDirectory,
                 Loggers = new[] { $"trx;LogFileName=HealthEndpoint.Owin.Redis.Tests-client-{version}.trx", "console;verbosity=minimal" },
-                MSBuildSettings = ContinuousIntegrationSettings().WithProperty("RedisClientVersion", version),
+                // The libraries were built by Build; only the suite is compiled again, against this client.
+                MSBuildSettings = ContinuousIntegrationSettings()
+                    .WithProperty("RedisClientVersion", version)
+                    .WithProperty("BuildProjectReferences", "false"),
             });
         }
         catch (Exception exception)
