@@ -4,12 +4,22 @@ using System.Runtime.InteropServices;
 
 namespace Owin.HealthEndpoint.Hosting;
 
-/// <summary>The process's open-file limit (RLIMIT_NOFILE) and how many descriptors it has open.</summary>
-/// <remarks>The same rule as the Kestrel host's connection cap, so both hosts keep the same headroom.</remarks>
+/// <summary>
+/// The process's open-file limit (RLIMIT_NOFILE), how many descriptors it has open, and the cap on connections or
+/// requests that leaves room below it. Compiled into both hosts, so they keep the same headroom.
+/// </summary>
+/// <remarks>
+/// Measured (issue 10): with <c>ulimit -n 1024</c>, 1,100 held connections abort a Kestrel app with default limits
+/// (4 of 4): once accept() fails with EMFILE, the database, log files and the runtime itself cannot open anything
+/// either. Capping connections below the limit keeps descriptors for the rest of the process.
+/// </remarks>
 internal static class OpenFileLimit
 {
     /// <summary>The fewest descriptors kept free for what the process opens after the server starts.</summary>
     public const long MinimumReserve = 256;
+
+    /// <summary>The smallest cap: below it the server could hardly serve, and the limit must be raised anyway.</summary>
+    public const long MinimumCap = 16;
 
     /// <summary>The request bound where there is no open-file limit to derive it from (Windows).</summary>
     public const int FallbackRequestCap = 1024;
@@ -17,7 +27,7 @@ internal static class OpenFileLimit
     private const int LinuxResourceNoFile = 7;
     private const int BsdResourceNoFile = 8;
 
-    /// <summary>The soft open-file limit; null on Windows, on 32-bit processes, or when unlimited.</summary>
+    /// <summary>The soft open-file limit; null on Windows (no such limit), on 32-bit processes, or when unlimited.</summary>
     public static long? Read()
     {
         if (OperatingSystem.IsWindows() || !Environment.Is64BitProcess)
@@ -37,49 +47,60 @@ internal static class OpenFileLimit
     }
 
     /// <summary>
-    /// The requests a host may hold at once for an open-file limit: what is left below the limit after the
-    /// descriptors already open and a reserve of an eighth of the limit, at least <see cref="MinimumReserve"/>
-    /// (the Kestrel host's connection cap, by the same rule); never below 16; <see cref="FallbackRequestCap"/>
-    /// without a limit.
+    /// The connection cap for an open-file limit: what is left below the limit after the descriptors already open and
+    /// a reserve of an eighth of the limit, at least <see cref="MinimumReserve"/>, for what the process opens later;
+    /// never below <see cref="MinimumCap"/>. Null when there is no limit.
     /// </summary>
-    public static int RequestCap(long? openFileLimit, long openAlready)
+    /// <remarks>
+    /// Measured: LegacyApp holds 140 descriptors once started and 162 after its first requests (.NET keeps two per
+    /// loaded assembly), so a cap that ignores them (1,024 less an eighth = 896) still let 1,100 held connections
+    /// exhaust the table. The reserve covers assemblies loaded later, database and Redis connections (Npgsql pools up
+    /// to 100 by default), and log files.
+    /// </remarks>
+    public static long? ConnectionCap(long? openFileLimit, long openAlready)
     {
         if (openFileLimit is not long limit)
         {
-            return FallbackRequestCap;
+            return null;
         }
 
-        var cap = Math.Max(16, limit - openAlready - Math.Max(MinimumReserve, limit / 8));
-        return (int)Math.Min(cap, 1 << 20);
+        var reserve = Math.Max(MinimumReserve, limit / 8);
+        return Math.Max(MinimumCap, limit - openAlready - reserve);
     }
 
-    /// <summary>How many descriptors the process has open (Linux, from /proc/self/fd); null elsewhere.</summary>
+    /// <summary>
+    /// The requests a host may hold at once: <see cref="ConnectionCap"/>, or <see cref="FallbackRequestCap"/> without
+    /// a limit.
+    /// </summary>
+    public static int RequestCap(long? openFileLimit, long openAlready) =>
+        ConnectionCap(openFileLimit, openAlready) is long cap ? (int)Math.Min(cap, 1 << 20) : FallbackRequestCap;
+
+    /// <summary>How many descriptors the process has open (Linux <c>/proc/self/fd</c>, macOS <c>/dev/fd</c>); null when unknown.</summary>
     public static int? CountOpen()
     {
-        if (!OperatingSystem.IsLinux())
+        foreach (var directory in new[] { "/proc/self/fd", "/dev/fd" })
         {
-            return null;
-        }
-
-        try
-        {
-            var count = 0;
-            foreach (var _ in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+            try
             {
-                count++;
-            }
+                if (Directory.Exists(directory))
+                {
+                    var count = 0;
+                    foreach (var _ in Directory.EnumerateFileSystemEntries(directory))
+                    {
+                        count++;
+                    }
 
-            return count;
+                    return count;
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // EMFILE itself: opening the directory needs a descriptor, so this fails exactly at the limit.
+                return null;
+            }
         }
-        catch (IOException)
-        {
-            // EMFILE itself: opening the directory needs a descriptor, so this fails exactly at the limit.
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
+
+        return null;
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -55,9 +55,9 @@ public sealed class KestrelOwinServer : IAsyncDisposable
 
         Validate(options);
         _logger = options.Logger ?? throw new ArgumentException("Logger must not be null.", nameof(options));
-        OpenFileLimit = Kestrel.OpenFileLimit.Read();
+        OpenFileLimit = Hosting.OpenFileLimit.Read();
         MaxConcurrentConnections = options.MaxConcurrentConnections
-            ?? Kestrel.OpenFileLimit.ConnectionCap(OpenFileLimit, Kestrel.OpenFileLimit.CountOpen());
+            ?? Hosting.OpenFileLimit.ConnectionCap(OpenFileLimit, Hosting.OpenFileLimit.CountOpen() ?? 0);
         _application = new OwinApplication(app, new PathBaseResolver(options.Prefixes), options.ResponseBufferSize, _appDisposing.Token, _logger);
 
         var kestrel = CreateKestrelOptions(options, MaxConcurrentConnections);
