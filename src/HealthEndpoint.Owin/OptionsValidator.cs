@@ -185,11 +185,11 @@ internal static class OptionsValidator
             {
                 add($"has an invalid name '{registration.Name}': names are lowercase [a-z0-9_.-]+.");
             }
-            else if (registration.Name == StatusJson.DatabaseCheckName || registration.Name == StatusJson.RedisCheckName)
+            else if (registration.Name is CheckNames.Database or CheckNames.Redis)
             {
                 add($"has the reserved name '{registration.Name}': set {nameof(HealthEndpointOptions.Database)} or {nameof(HealthEndpointOptions.Redis)} instead.");
             }
-            else if (registration.Name == ProbeResponder.ShutdownCheckName)
+            else if (registration.Name == CheckNames.Shutdown)
             {
                 add($"has the reserved name '{registration.Name}': it reports draining.");
             }

@@ -11,6 +11,9 @@ namespace Owin.HealthEndpoint;
 /// Runs every check concurrently under one hard deadline, shares each run between concurrent status
 /// requests (single-flight), and reuses a finished run for the cache duration.
 /// </summary>
+/// <remarks>
+/// It returns outcomes and timings (<see cref="CheckRun"/>), never wire bytes: Rendering/ turns a run into a body.
+/// </remarks>
 internal sealed class HealthCheckRunner
 {
     private readonly CheckSlot[] _slots;
@@ -22,7 +25,7 @@ internal sealed class HealthCheckRunner
 
     // The run in progress, or the last finished one. While it is fresh (Stopwatch time before _freshUntil) it is
     // returned without taking the lock: status probes under load do not queue behind each other.
-    private volatile Task<StatusReport>? _current;
+    private volatile Task<CheckRun>? _current;
     private long _freshUntil;
 
     public HealthCheckRunner(IReadOnlyList<CheckSlot> slots, TimeSpan timeout, TimeSpan cacheDuration, ILogger logger)
@@ -46,7 +49,7 @@ internal sealed class HealthCheckRunner
 
     /// <summary>Returns the run in progress, or the last one while it is fresh, or starts a new run.</summary>
     /// <remarks>The returned task never faults: a failure anywhere becomes a <c>fail</c> token.</remarks>
-    public Task<StatusReport> GetReportAsync()
+    public Task<CheckRun> GetRunAsync()
     {
         var current = _current;
         if (IsReusable(current))
@@ -64,7 +67,7 @@ internal sealed class HealthCheckRunner
 
             // Waiters resume on the thread pool, never on the thread that finished the last check: that may be
             // a driver's socket reader (StackExchange.Redis 1.2.6), which must not be kept busy writing responses.
-            var completion = new TaskCompletionSource<StatusReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var completion = new TaskCompletionSource<CheckRun>(TaskCreationOptions.RunContinuationsAsynchronously);
             _current = completion.Task;
             _ = CompleteRunAsync(completion);
             return completion.Task;
@@ -72,29 +75,30 @@ internal sealed class HealthCheckRunner
     }
 
     // A finished run's _freshUntil was written before the run completed, so seeing it completed means seeing that.
-    private bool IsReusable(Task<StatusReport>? run) =>
+    private bool IsReusable(Task<CheckRun>? run) =>
         run is not null && (!run.IsCompleted || Stopwatch.GetTimestamp() < Volatile.Read(ref _freshUntil));
 
-    private async Task CompleteRunAsync(TaskCompletionSource<StatusReport> completion)
+    private async Task CompleteRunAsync(TaskCompletionSource<CheckRun> completion)
     {
-        StatusReport report;
+        CheckRun run;
         try
         {
-            report = await RunChecksAsync().ConfigureAwait(false);
+            run = await RunChecksAsync().ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             RunnerLog.RunFailed(_logger, exception);
-            report = FailEveryConfiguredCheck();
+            run = FailEveryConfiguredCheck();
         }
 
-        Volatile.Write(ref _freshUntil, Stopwatch.GetTimestamp() + (report.Healthy ? _cacheTicks : _failureCacheTicks));
-        completion.SetResult(report);
+        Volatile.Write(ref _freshUntil, Stopwatch.GetTimestamp() + (run.Healthy ? _cacheTicks : _failureCacheTicks));
+        completion.SetResult(run);
     }
 
-    private async Task<StatusReport> RunChecksAsync()
+    private async Task<CheckRun> RunChecksAsync()
     {
         var started = Stopwatch.GetTimestamp();
+        var startedAt = DateTime.UtcNow;
 
         // One timer per run: it cancels the checks' token (for drivers that listen) and completes the deadline
         // task that every wait races against (for drivers that do not).
@@ -102,19 +106,19 @@ internal sealed class HealthCheckRunner
         var deadline = Task.Delay(Timeout.Infinite, deadlineSource.Token);
 
         var operations = new List<Task>(_slots.Length);
-        var outcomes = new Task<CheckOutcome>[_slots.Length];
+        var results = new Task<CheckResult>[_slots.Length];
         for (var i = 0; i < _slots.Length; i++)
         {
             var slot = _slots[i];
             if (!slot.IsConfigured)
             {
-                outcomes[i] = Task.FromResult(CheckOutcome.Skipped);
+                results[i] = Task.FromResult(new CheckResult(slot.Name, CheckOutcome.Skipped));
                 continue;
             }
 
             var operation = slot.Acquire(deadlineSource.Token);
             operations.Add(operation);
-            outcomes[i] = WaitForOutcomeAsync(slot.Name, operation, deadline, started);
+            results[i] = AwaitCheckResultAsync(slot.Name, operation, deadline, started, startedAt);
         }
 
         // The token must stay valid for operations that outlive the deadline, so it is disposed after they end.
@@ -125,47 +129,43 @@ internal sealed class HealthCheckRunner
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
-        await Task.WhenAll(outcomes).ConfigureAwait(false);
-        var results = new KeyValuePair<string, CheckOutcome>[_slots.Length];
-        for (var i = 0; i < results.Length; i++)
-        {
-            results[i] = new KeyValuePair<string, CheckOutcome>(_slots[i].Name, outcomes[i].Result);
-        }
-
-        return StatusJson.Encode(results);
+        var finished = await Task.WhenAll(results).ConfigureAwait(false);
+        return CheckRun.Create(finished);
     }
 
-    private async Task<CheckOutcome> WaitForOutcomeAsync(string name, Task operation, Task deadline, long started)
+    // The one place where a check's outcome and elapsed time become known (and are logged when it failed).
+    private async Task<CheckResult> AwaitCheckResultAsync(string name, Task operation, Task deadline, long started, DateTime startedAt)
     {
         var first = await Task.WhenAny(operation, deadline).ConfigureAwait(false);
         if (first != operation)
         {
+            // Abandoned: its latency is unknown beyond "at least the deadline", which is what it reports.
             RunnerLog.CheckTimedOut(_logger, name, (long)_timeout.TotalMilliseconds);
-            return CheckOutcome.Fail;
+            return new CheckResult(name, CheckOutcome.Fail, _timeout, startedAt);
         }
 
+        var elapsed = TimeSpan.FromTicks((Stopwatch.GetTimestamp() - started) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
         if (operation.Status == TaskStatus.RanToCompletion)
         {
-            return CheckOutcome.Ok;
+            return new CheckResult(name, CheckOutcome.Ok, elapsed, startedAt);
         }
 
-        var elapsed = (Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency;
         var exception = operation.Exception?.InnerExceptions.Count == 1
             ? operation.Exception.InnerException
             : (Exception?)operation.Exception ?? new OperationCanceledException("The check was cancelled.");
-        RunnerLog.CheckFailed(_logger, name, elapsed, exception);
-        return CheckOutcome.Fail;
+        RunnerLog.CheckFailed(_logger, name, (long)elapsed.TotalMilliseconds, exception);
+        return new CheckResult(name, CheckOutcome.Fail, elapsed, startedAt);
     }
 
-    private StatusReport FailEveryConfiguredCheck()
+    private CheckRun FailEveryConfiguredCheck()
     {
-        var results = new KeyValuePair<string, CheckOutcome>[_slots.Length];
+        var results = new CheckResult[_slots.Length];
         for (var i = 0; i < results.Length; i++)
         {
             var outcome = _slots[i].IsConfigured ? CheckOutcome.Fail : CheckOutcome.Skipped;
-            results[i] = new KeyValuePair<string, CheckOutcome>(_slots[i].Name, outcome);
+            results[i] = new CheckResult(_slots[i].Name, outcome);
         }
 
-        return StatusJson.Encode(results);
+        return CheckRun.Create(results);
     }
 }
