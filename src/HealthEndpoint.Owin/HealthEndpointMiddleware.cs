@@ -24,7 +24,8 @@ public sealed class HealthEndpointMiddleware
     private readonly HealthRouter? _router;
     private readonly ProbeResponder _responder;
     private readonly ClientAccessPolicy? _access;
-    private readonly MetricsResponder? _metrics;
+    private readonly MetricsResponder? _metricsPage;
+    private readonly HealthEndpointMetrics _metrics;
 
     /// <summary>Creates the middleware, validating and copying <paramref name="options"/>.</summary>
     /// <param name="next">The app to call for every request that is not a health request.</param>
@@ -68,9 +69,10 @@ public sealed class HealthEndpointMiddleware
         _pingPath = new HealthPath(options.PingPath);
         _statusPath = new HealthPath(options.StatusPath);
         _router = HealthRouter.IsNeeded(options) ? new HealthRouter(options, slots.ConvertAll(slot => slot.Name)) : null;
-        var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger);
+        _metrics = new HealthEndpointMetrics(slots);
+        var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger, _metrics, options.Clock);
         _responder = new ProbeResponder(runner, options, HostAppDisposing.Read(hostProperties, options.Lifecycle));
-        _metrics = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
+        _metricsPage = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
         if (options.AllowedNetworks.Count > 0)
         {
             _access = new ClientAccessPolicy(
@@ -110,7 +112,13 @@ public sealed class HealthEndpointMiddleware
         return _next(environment);
     }
 
-    private Task Answer(IDictionary<string, object> environment, HealthRoute route)
+    /// <summary>This middleware's metrics; tests listen to its <see cref="HealthEndpointMetrics.Meter"/>.</summary>
+    internal HealthEndpointMetrics Metrics => _metrics;
+
+    private Task Answer(IDictionary<string, object> environment, HealthRoute route) =>
+        _metrics.Answered(Respond(environment, route), environment, route.Kind);
+
+    private Task Respond(IDictionary<string, object> environment, HealthRoute route)
     {
         // Others learn nothing, not even which paths exist or which methods they take (GitLab's model).
         if (route.Kind == HealthRouteKind.UnknownCheck || (_access is not null && !_access.Allows(environment)))
@@ -126,7 +134,7 @@ public sealed class HealthEndpointMiddleware
         }
 
         return route.Kind == HealthRouteKind.Metrics
-            ? _metrics!.AnswerAsync(environment, includeBody: method == "GET")
+            ? _metricsPage!.AnswerAsync(environment, includeBody: method == "GET")
             : _responder.AnswerAsync(environment, route, includeBody: method == "GET");
     }
 }

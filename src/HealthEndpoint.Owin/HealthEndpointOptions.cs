@@ -108,6 +108,9 @@ public sealed class HealthEndpointOptions
     /// <remarks>Failure details go here and only here; the HTTP response carries fixed tokens.</remarks>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
+    /// <summary>The clock the state-change log decides by; internal so that tests can use fake time.</summary>
+    internal MonotonicClock Clock { get; set; } = MonotonicClock.System;
+
     /// <summary>Lists every invalid setting, for a host that reports them together with its own.</summary>
     /// <param name="keyPrefix">Prepended to setting names: <c>HealthEndpoint:</c> for configuration keys, or empty.</param>
     /// <returns>

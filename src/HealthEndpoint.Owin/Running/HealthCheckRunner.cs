@@ -18,6 +18,8 @@ internal sealed class HealthCheckRunner
     private readonly long _cacheTicks;
     private readonly long _failureCacheTicks;
     private readonly ILogger _logger;
+    private readonly HealthEndpointMetrics _metrics;
+    private readonly CheckStateLog _stateLog;
     private readonly object _gate = new();
 
     // The run in progress, or the last finished one. While it is fresh (Stopwatch time before _freshUntil) it is
@@ -25,12 +27,15 @@ internal sealed class HealthCheckRunner
     private volatile Task<StatusReport>? _current;
     private long _freshUntil;
 
-    public HealthCheckRunner(IReadOnlyList<CheckSlot> slots, TimeSpan timeout, TimeSpan cacheDuration, ILogger logger)
+    public HealthCheckRunner(
+        IReadOnlyList<CheckSlot> slots, TimeSpan timeout, TimeSpan cacheDuration, ILogger logger, HealthEndpointMetrics metrics, MonotonicClock clock)
     {
         _slots = new CheckSlot[slots.Count];
+        var names = new string[slots.Count];
         for (var i = 0; i < _slots.Length; i++)
         {
             _slots[i] = slots[i];
+            names[i] = slots[i].Name;
         }
 
         _timeout = timeout;
@@ -42,6 +47,8 @@ internal sealed class HealthCheckRunner
         // most four runs a second by default, each with at most one operation per dependency.
         _failureCacheTicks = _cacheTicks / 4;
         _logger = logger;
+        _metrics = metrics;
+        _stateLog = new CheckStateLog(names, logger, clock);
     }
 
     /// <summary>Returns the run in progress, or the last one while it is fresh, or starts a new run.</summary>
@@ -51,6 +58,7 @@ internal sealed class HealthCheckRunner
         var current = _current;
         if (IsReusable(current))
         {
+            _metrics.RunReused(current!);
             return current!;
         }
 
@@ -59,8 +67,11 @@ internal sealed class HealthCheckRunner
             current = _current;
             if (IsReusable(current))
             {
+                _metrics.RunReused(current!);
                 return current!;
             }
+
+            _metrics.RunStarted();
 
             // Waiters resume on the thread pool, never on the thread that finished the last check: that may be
             // a driver's socket reader (StackExchange.Redis 1.2.6), which must not be kept busy writing responses.
@@ -114,7 +125,7 @@ internal sealed class HealthCheckRunner
 
             var operation = slot.Acquire(deadlineSource.Token);
             operations.Add(operation);
-            outcomes[i] = WaitForOutcomeAsync(slot.Name, operation, deadline, started);
+            outcomes[i] = WaitForOutcomeAsync(slot, operation, deadline, started);
         }
 
         // The token must stay valid for operations that outlive the deadline, so it is disposed after they end.
@@ -135,26 +146,35 @@ internal sealed class HealthCheckRunner
         return StatusJson.Encode(results);
     }
 
-    private async Task<CheckOutcome> WaitForOutcomeAsync(string name, Task operation, Task deadline, long started)
+    private async Task<CheckOutcome> WaitForOutcomeAsync(CheckSlot slot, Task operation, Task deadline, long started)
     {
         var first = await Task.WhenAny(operation, deadline).ConfigureAwait(false);
-        if (first != operation)
-        {
-            RunnerLog.CheckTimedOut(_logger, name, (long)_timeout.TotalMilliseconds);
-            return CheckOutcome.Fail;
-        }
+        var outcome = first == operation && operation.Status == TaskStatus.RanToCompletion ? CheckOutcome.Ok : CheckOutcome.Fail;
+        var elapsed = TimeSpan.FromTicks((Stopwatch.GetTimestamp() - started) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+        CheckFinished(slot, operation, first == operation, outcome, elapsed);
+        return outcome;
+    }
 
-        if (operation.Status == TaskStatus.RanToCompletion)
+    // The one place where a check's outcome and elapsed time in this run are known: metrics and the state log.
+    private void CheckFinished(CheckSlot slot, Task operation, bool finishedInTime, CheckOutcome outcome, TimeSpan elapsed)
+    {
+        _metrics.CheckFinished(slot.Name, outcome, elapsed);
+        if (!finishedInTime)
         {
-            return CheckOutcome.Ok;
+            slot.Abandon(operation);
+            _stateLog.TimedOut(slot.Name, _timeout);
         }
-
-        var elapsed = (Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency;
-        var exception = operation.Exception?.InnerExceptions.Count == 1
-            ? operation.Exception.InnerException
-            : (Exception?)operation.Exception ?? new OperationCanceledException("The check was cancelled.");
-        RunnerLog.CheckFailed(_logger, name, elapsed, exception);
-        return CheckOutcome.Fail;
+        else if (outcome == CheckOutcome.Ok)
+        {
+            _stateLog.Succeeded(slot.Name);
+        }
+        else
+        {
+            var exception = operation.Exception?.InnerExceptions.Count == 1
+                ? operation.Exception.InnerException!
+                : (Exception?)operation.Exception ?? new OperationCanceledException("The check was cancelled.");
+            _stateLog.Failed(slot.Name, elapsed, exception);
+        }
     }
 
     private StatusReport FailEveryConfiguredCheck()
