@@ -22,6 +22,8 @@ public sealed class HealthEndpointMiddleware
     private readonly HealthRouter _router;
     private readonly HealthResponder _responder;
     private readonly ClientAccessPolicy? _access;
+    private readonly MetricsResponder? _metricsPage;
+    private readonly HealthEndpointMetrics _metrics;
     private readonly bool _healthJson;
     private readonly bool _queries;
 
@@ -65,8 +67,10 @@ public sealed class HealthEndpointMiddleware
         }
 
         _router = new HealthRouter(options, slots.ConvertAll(slot => slot.Name));
-        var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger);
+        _metrics = new HealthEndpointMetrics(slots);
+        var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger, _metrics, options.Clock);
         _responder = new HealthResponder(runner, options, HostAppDisposing.Read(hostProperties, options.Lifecycle));
+        _metricsPage = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
         _healthJson = options.HealthJson;
         _queries = options.ProbeQueries;
         if (options.AllowedNetworks.Count > 0)
@@ -95,7 +99,13 @@ public sealed class HealthEndpointMiddleware
         return _next(environment);
     }
 
-    private Task Answer(IDictionary<string, object> environment, HealthRoute route)
+    /// <summary>This middleware's metrics; tests listen to its <see cref="HealthEndpointMetrics.Meter"/>.</summary>
+    internal HealthEndpointMetrics Metrics => _metrics;
+
+    private Task Answer(IDictionary<string, object> environment, HealthRoute route) =>
+        _metrics.Answered(Respond(environment, route), environment, route.Kind);
+
+    private Task Respond(IDictionary<string, object> environment, HealthRoute route)
     {
         // Others learn nothing, not even which paths exist or which methods they take (GitLab's model).
         if (route.Kind == HealthRouteKind.UnknownCheck || (_access is not null && !_access.Allows(environment)))
@@ -108,6 +118,11 @@ public sealed class HealthEndpointMiddleware
         if (method != "GET" && method != "HEAD")
         {
             return HealthResponses.WriteMethodNotAllowedAsync(environment);
+        }
+
+        if (route.Kind == HealthRouteKind.Metrics)
+        {
+            return _metricsPage!.AnswerAsync(environment, includeBody: method == "GET");
         }
 
         var request = HealthRequest.Read(environment, route, includeBody: method == "GET", _healthJson, _queries);

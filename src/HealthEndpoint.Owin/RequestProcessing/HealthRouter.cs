@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 
 namespace Owin.HealthEndpoint;
 
-/// <summary>Maps a request path to the health answer it asks for — ping, status and the opt-in paths — or to none.</summary>
+/// <summary>Maps a request path to the health answer it asks for — ping, status and the opt-in paths (livez, readyz, startupz, per-check, metrics) — or to none.</summary>
 /// <remarks>
 /// Built once from the options. <see cref="Match"/> tests the two RT paths first, inline, and looks at the opt-in
 /// paths only when one is on, so that with the defaults a request for the app costs two length comparisons and
@@ -25,6 +25,7 @@ internal sealed class HealthRouter
         AddIfOn(exact, options.LivePath, HealthRouteKind.Live);
         AddIfOn(exact, options.ReadyPath, HealthRouteKind.Ready);
         AddIfOn(exact, options.StartupPath, HealthRouteKind.Startup);
+        AddIfOn(exact, options.MetricsPath, HealthRouteKind.Metrics);
 
         // Per-check paths hang under the status path and, when it is on, the ready path.
         var parents = new List<KeyValuePair<HealthPath, HealthRouteKind>>();

@@ -21,6 +21,8 @@ internal sealed class HealthCheckRunner
     private readonly long _cacheTicks;
     private readonly long _failureCacheTicks;
     private readonly ILogger _logger;
+    private readonly HealthEndpointMetrics _metrics;
+    private readonly CheckStateLog _stateLog;
     private readonly object _gate = new();
 
     // The run in progress, or the last finished one. While it is fresh (Stopwatch time before _freshUntil) it is
@@ -28,12 +30,15 @@ internal sealed class HealthCheckRunner
     private volatile Task<CheckRun>? _current;
     private long _freshUntil;
 
-    public HealthCheckRunner(IReadOnlyList<CheckSlot> slots, TimeSpan timeout, TimeSpan cacheDuration, ILogger logger)
+    public HealthCheckRunner(
+        IReadOnlyList<CheckSlot> slots, TimeSpan timeout, TimeSpan cacheDuration, ILogger logger, HealthEndpointMetrics metrics, MonotonicClock clock)
     {
         _slots = new CheckSlot[slots.Count];
+        var names = new string[slots.Count];
         for (var i = 0; i < _slots.Length; i++)
         {
             _slots[i] = slots[i];
+            names[i] = slots[i].Name;
         }
 
         _timeout = timeout;
@@ -45,6 +50,8 @@ internal sealed class HealthCheckRunner
         // most four runs a second by default, each with at most one operation per dependency.
         _failureCacheTicks = _cacheTicks / 4;
         _logger = logger;
+        _metrics = metrics;
+        _stateLog = new CheckStateLog(names, logger, clock);
     }
 
     /// <summary>Returns the run in progress, or the last one while it is fresh, or starts a new run.</summary>
@@ -54,6 +61,7 @@ internal sealed class HealthCheckRunner
         var current = _current;
         if (IsReusable(current))
         {
+            _metrics.RunReused(current!);
             return current!;
         }
 
@@ -62,8 +70,11 @@ internal sealed class HealthCheckRunner
             current = _current;
             if (IsReusable(current))
             {
+                _metrics.RunReused(current!);
                 return current!;
             }
+
+            _metrics.RunStarted();
 
             // Waiters resume on the thread pool, never on the thread that finished the last check: that may be
             // a driver's socket reader (StackExchange.Redis 1.2.6), which must not be kept busy writing responses.
@@ -118,7 +129,7 @@ internal sealed class HealthCheckRunner
 
             var operation = slot.Acquire(deadlineSource.Token);
             operations.Add(operation);
-            results[i] = AwaitCheckResultAsync(slot.Name, operation, deadline, started, startedAt);
+            results[i] = AwaitCheckResultAsync(slot, operation, deadline, started, startedAt);
         }
 
         // The token must stay valid for operations that outlive the deadline, so it is disposed after they end.
@@ -133,28 +144,40 @@ internal sealed class HealthCheckRunner
         return CheckRun.Create(finished);
     }
 
-    // The one place where a check's outcome and elapsed time become known (and are logged when it failed).
-    private async Task<CheckResult> AwaitCheckResultAsync(string name, Task operation, Task deadline, long started, DateTime startedAt)
+    private async Task<CheckResult> AwaitCheckResultAsync(CheckSlot slot, Task operation, Task deadline, long started, DateTime startedAt)
     {
         var first = await Task.WhenAny(operation, deadline).ConfigureAwait(false);
-        if (first != operation)
-        {
-            // Abandoned: its latency is unknown beyond "at least the deadline", which is what it reports.
-            RunnerLog.CheckTimedOut(_logger, name, (long)_timeout.TotalMilliseconds);
-            return new CheckResult(name, CheckOutcome.Fail, _timeout, startedAt);
-        }
-
+        var outcome = first == operation && operation.Status == TaskStatus.RanToCompletion ? CheckOutcome.Ok : CheckOutcome.Fail;
         var elapsed = TimeSpan.FromTicks((Stopwatch.GetTimestamp() - started) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
-        if (operation.Status == TaskStatus.RanToCompletion)
+        return CheckFinished(slot, operation, first == operation, outcome, elapsed, startedAt);
+    }
+
+    // The one place where a check's outcome and elapsed time in this run are known: metrics, the state log, and
+    // the result that Rendering/ shows. An abandoned check reports the deadline as its time: all that is known.
+    private CheckResult CheckFinished(
+        CheckSlot slot, Task operation, bool finishedInTime, CheckOutcome outcome, TimeSpan elapsed, DateTime startedAt)
+    {
+        _metrics.CheckFinished(slot.Name, outcome, elapsed);
+        if (!finishedInTime)
         {
-            return new CheckResult(name, CheckOutcome.Ok, elapsed, startedAt);
+            slot.Abandon(operation);
+            _stateLog.TimedOut(slot.Name, _timeout);
+            return new CheckResult(slot.Name, outcome, _timeout, startedAt);
         }
 
-        var exception = operation.Exception?.InnerExceptions.Count == 1
-            ? operation.Exception.InnerException
-            : (Exception?)operation.Exception ?? new OperationCanceledException("The check was cancelled.");
-        RunnerLog.CheckFailed(_logger, name, (long)elapsed.TotalMilliseconds, exception);
-        return new CheckResult(name, CheckOutcome.Fail, elapsed, startedAt);
+        if (outcome == CheckOutcome.Ok)
+        {
+            _stateLog.Succeeded(slot.Name);
+        }
+        else
+        {
+            var exception = operation.Exception?.InnerExceptions.Count == 1
+                ? operation.Exception.InnerException!
+                : (Exception?)operation.Exception ?? new OperationCanceledException("The check was cancelled.");
+            _stateLog.Failed(slot.Name, elapsed, exception);
+        }
+
+        return new CheckResult(slot.Name, outcome, elapsed, startedAt);
     }
 
     private CheckRun FailEveryConfiguredCheck()
