@@ -171,7 +171,7 @@ internal static class OptionsValidator
         return null;
     }
 
-    private static void ValidateCheckNames(IList<HealthCheckRegistration> checks, Action<string> add)
+    private static void ValidateCheckNames(IList<NamedHealthCheck> checks, Action<string> add)
     {
         if (checks is null)
         {
