@@ -10,7 +10,7 @@ public sealed class IpNetworkAllocationTests
     [Test]
     public void Contains_IPv4AndIPv6Addresses_AllocatesNothing()
     {
-        var networks = new[] { IpNetworkTests.Parse("10.0.0.0/8"), IpNetworkTests.Parse("fd00::/8") };
+        var networks = new[] { NetworkProbes.Parse("10.0.0.0/8"), NetworkProbes.Parse("fd00::/8") };
         var first = new[] { networks[0] };
         var addresses = new[] { IPAddress.Parse("10.1.2.3"), IPAddress.Parse("::ffff:10.1.2.3"), IPAddress.Parse("fd00::1") };
         var hits = 0;
