@@ -24,6 +24,7 @@ public sealed class HealthEndpointMiddleware
     private readonly HealthRouter? _router;
     private readonly ProbeResponder _responder;
     private readonly ClientAccessPolicy? _access;
+    private readonly MetricsResponder? _metricsPage;
     private readonly HealthEndpointMetrics _metrics;
 
     /// <summary>Creates the middleware, validating and copying <paramref name="options"/>.</summary>
@@ -71,6 +72,7 @@ public sealed class HealthEndpointMiddleware
         _metrics = new HealthEndpointMetrics(slots);
         var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger, _metrics, options.Clock);
         _responder = new ProbeResponder(runner, options, HostAppDisposing.Read(hostProperties, options.Lifecycle));
+        _metricsPage = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
         if (options.AllowedNetworks.Count > 0)
         {
             _access = new ClientAccessPolicy(
@@ -131,6 +133,8 @@ public sealed class HealthEndpointMiddleware
             return HealthResponses.WriteMethodNotAllowedAsync(environment);
         }
 
-        return _responder.AnswerAsync(environment, route, includeBody: method == "GET");
+        return route.Kind == HealthRouteKind.Metrics
+            ? _metricsPage!.AnswerAsync(environment, includeBody: method == "GET")
+            : _responder.AnswerAsync(environment, route, includeBody: method == "GET");
     }
 }

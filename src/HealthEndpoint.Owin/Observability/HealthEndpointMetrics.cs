@@ -137,6 +137,7 @@ internal sealed class HealthEndpointMetrics
         HealthRouteKind.Live => "live",
         HealthRouteKind.Ready => "ready",
         HealthRouteKind.Startup => "startup",
+        HealthRouteKind.Metrics => "metrics",
         _ => "status",
     };
 
