@@ -24,6 +24,7 @@ public sealed class HealthEndpointMiddleware
     private readonly HealthRouter? _router;
     private readonly ProbeResponder _responder;
     private readonly ClientAccessPolicy? _access;
+    private readonly MetricsResponder? _metrics;
 
     /// <summary>Creates the middleware, validating and copying <paramref name="options"/>.</summary>
     /// <param name="next">The app to call for every request that is not a health request.</param>
@@ -69,6 +70,7 @@ public sealed class HealthEndpointMiddleware
         _router = HealthRouter.IsNeeded(options) ? new HealthRouter(options, slots.ConvertAll(slot => slot.Name)) : null;
         var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger);
         _responder = new ProbeResponder(runner, options, HostAppDisposing.Read(hostProperties, options.Lifecycle));
+        _metrics = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
         if (options.AllowedNetworks.Count > 0)
         {
             _access = new ClientAccessPolicy(
@@ -123,6 +125,8 @@ public sealed class HealthEndpointMiddleware
             return HealthResponses.WriteMethodNotAllowedAsync(environment);
         }
 
-        return _responder.AnswerAsync(environment, route, includeBody: method == "GET");
+        return route.Kind == HealthRouteKind.Metrics
+            ? _metrics!.AnswerAsync(environment, includeBody: method == "GET")
+            : _responder.AnswerAsync(environment, route, includeBody: method == "GET");
     }
 }

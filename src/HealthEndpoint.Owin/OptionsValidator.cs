@@ -110,6 +110,11 @@ internal static class OptionsValidator
         AddIfOn(paths, nameof(options.LivePath), options.LivePath);
         AddIfOn(paths, nameof(options.ReadyPath), options.ReadyPath);
         AddIfOn(paths, nameof(options.StartupPath), options.StartupPath);
+        AddIfOn(paths, nameof(options.MetricsPath), options.MetricsPath);
+        if (options.MetricsPath is not null && options.MetricsPage is null)
+        {
+            add(nameof(options.MetricsPath), $"needs {keyPrefix}{nameof(options.MetricsPage)}, which renders it (for example the HealthEndpoint.Owin.Prometheus package's).");
+        }
 
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var path in paths)

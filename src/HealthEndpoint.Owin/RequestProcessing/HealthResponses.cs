@@ -22,6 +22,7 @@ internal static class HealthResponses
     private static readonly object Status200 = 200;
     private static readonly object Status404 = 404;
     private static readonly object Status405 = 405;
+    private static readonly object Status500 = 500;
     private static readonly object Status503 = 503;
 
     public static Task WritePingAsync(IDictionary<string, object> environment, bool includeBody)
@@ -59,6 +60,16 @@ internal static class HealthResponses
     public static Task WriteNotFoundAsync(IDictionary<string, object> environment)
     {
         environment[OwinKeys.ResponseStatusCode] = Status404;
+        var headers = ResponseHeaders(environment);
+        headers["Content-Length"] = new[] { "0" };
+        AddNoCacheHeaders(headers);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>An empty 500: a metrics page that failed; why is in the log, never in the response.</summary>
+    public static Task WriteServerErrorAsync(IDictionary<string, object> environment)
+    {
+        environment[OwinKeys.ResponseStatusCode] = Status500;
         var headers = ResponseHeaders(environment);
         headers["Content-Length"] = new[] { "0" };
         AddNoCacheHeaders(headers);

@@ -13,6 +13,9 @@ internal enum HealthRouteKind
     Live,
     Ready,
     Startup,
+
+    /// <summary>The metrics page (<see cref="HealthEndpointOptions.MetricsPath"/>).</summary>
+    Metrics,
 }
 
 /// <summary>A matched health path: its kind and, for a per-check path, the check's name.</summary>

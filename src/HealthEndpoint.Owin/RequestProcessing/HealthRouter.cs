@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace Owin.HealthEndpoint;
 
-/// <summary>Maps a request path to the opt-in health answer it asks for (livez, readyz, startupz, per-check), or to none.</summary>
+/// <summary>Maps a request path to the opt-in health answer it asks for (livez, readyz, startupz, per-check, metrics), or to none.</summary>
 /// <remarks>
 /// The middleware matches the two RT paths itself and creates a router only when an opt-in path is on, so that
 /// with the defaults a request for the app costs what it did before these paths existed. Every test here also
@@ -15,6 +15,7 @@ internal sealed class HealthRouter
     private readonly HealthPath? _live;
     private readonly HealthPath? _ready;
     private readonly HealthPath? _startup;
+    private readonly HealthPath? _metrics;
     private readonly string[]? _checkNames;
 
     public HealthRouter(HealthEndpointOptions options, IReadOnlyList<string> checkNames)
@@ -23,12 +24,14 @@ internal sealed class HealthRouter
         _live = options.LivePath is null ? null : new HealthPath(options.LivePath);
         _ready = options.ReadyPath is null ? null : new HealthPath(options.ReadyPath);
         _startup = options.StartupPath is null ? null : new HealthPath(options.StartupPath);
+        _metrics = options.MetricsPath is null ? null : new HealthPath(options.MetricsPath);
         _checkNames = options.PerCheckPaths ? new List<string>(checkNames).ToArray() : null;
     }
 
     /// <summary>Whether any opt-in path is on; without one the middleware needs no router.</summary>
     public static bool IsNeeded(HealthEndpointOptions options) =>
-        options.LivePath is not null || options.ReadyPath is not null || options.StartupPath is not null || options.PerCheckPaths;
+        options.LivePath is not null || options.ReadyPath is not null || options.StartupPath is not null || options.PerCheckPaths
+        || options.MetricsPath is not null;
 
     public HealthRoute Match(string path)
     {
@@ -45,6 +48,11 @@ internal sealed class HealthRouter
         if (_startup is not null && _startup.Matches(path))
         {
             return new HealthRoute(HealthRouteKind.Startup);
+        }
+
+        if (_metrics is not null && _metrics.Matches(path))
+        {
+            return new HealthRoute(HealthRouteKind.Metrics);
         }
 
         return _checkNames is null ? HealthRoute.None : MatchPerCheck(path);
