@@ -52,7 +52,7 @@ internal static class HealthEndpointConfiguration
         options.Lifecycle = context.Lifecycle;
         OptInSettings.Read(configuration, options, Add);
 
-        options.Database = DatabaseCheck(context, Add);
+        var database = options.Database = DatabaseCheck(context, Add);
         var redis = RedisCheck(context, Add);
         options.Redis = redis.Check is null ? null : redis.Check.CheckAsync;
 
@@ -64,6 +64,11 @@ internal static class HealthEndpointConfiguration
             throw new HealthEndpointConfigurationException(problems);
         }
 
+        StartupLine.Log(
+            options.Logger,
+            options,
+            database is not null && options.Database == database ? Value(configuration, DatabaseProviderKey) ?? "Sqlite" : null,
+            redis.Check is not null && options.Redis == (HealthCheck)redis.Check.CheckAsync ? RedisEndPoints(context) : null);
         return (options, redis.Owned);
     }
 
@@ -145,6 +150,12 @@ internal static class HealthEndpointConfiguration
             return (null, null);
         }
     }
+
+    // The endpoints of the multiplexer the Redis check uses: the app's shared one, or the configuration string's.
+    private static IEnumerable<System.Net.EndPoint> RedisEndPoints(PluginContext context) =>
+        context.Services?.GetService(typeof(IConnectionMultiplexer)) is IConnectionMultiplexer shared
+            ? shared.GetEndPoints(configuredOnly: true)
+            : ConfigurationOptions.Parse(Value(context.Configuration, SessionRedisKey)!).EndPoints;
 
     private static TimeSpan? Duration(IConfiguration configuration, string key, Action<string, string> add)
     {
