@@ -58,6 +58,7 @@ public sealed class ProbeAgainstHealthJsonAppTests
     public async Task Status_MonitoringMode_PerfdataCarriesDatabaseLatency()
     {
         var run = await ProbeProcess.RunAsync("--plugin", "--timeout", "5s", Url("/healthz/status").ToString());
+        TestContext.Out.WriteLine(run.Line);
 
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
         Assert.That(run.Line, Does.Match($@"^HEALTHENDPOINT OK - 200 in \d+ ms, database ok \| {Time} 'database'=1;;1:;0;1 {DatabaseTime}$"));
