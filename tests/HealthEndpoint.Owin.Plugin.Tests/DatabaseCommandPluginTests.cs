@@ -50,7 +50,7 @@ public sealed class DatabaseCommandPluginTests
 
         var onStandby = await ProbeAsync(withCommand, log);
         Assert.That(onStandby, Is.EqualTo((503, """{"checks":{"database":"fail","redis":"skipped"},"status":"fail"}""")));
-        var failure = log.Entries.Single(entry => entry.EventId.Name == "HealthCheckFailed").Exception;
+        var failure = log.Entries.Single(entry => entry.EventId.Name == "HealthCheckFailureDetail").Exception;
         Assert.That(failure!.Message, Does.Contain("not truthy"));
 
         await _standby.PromoteAsync();
