@@ -102,7 +102,7 @@ public sealed class HealthEndpointOptions
     public HealthCheck? Redis { get; set; }
 
     /// <summary>Further named checks, reported beside <c>database</c> and <c>redis</c>.</summary>
-    public IList<HealthCheckRegistration> Checks { get; } = new List<HealthCheckRegistration>();
+    public IList<NamedHealthCheck> Checks { get; } = new List<NamedHealthCheck>();
 
     /// <summary>Where check failures are written, at error level, with the exception. Default: nowhere.</summary>
     /// <remarks>Failure details go here and only here; the HTTP response carries fixed tokens.</remarks>

@@ -217,7 +217,7 @@ public sealed class HealthCheckRunnerTests
         const string Secret = "SECRET-7f3a host=db.internal password=hunter2";
         var logs = new RecordingLoggerFactory();
         var options = Options(database: _ => throw new InvalidOperationException(Secret));
-        options.Checks.Add(new HealthCheckRegistration("queue", _ => Task.FromException(new TimeoutException(Secret))));
+        options.Checks.Add(new NamedHealthCheck("queue", _ => Task.FromException(new TimeoutException(Secret))));
         options.Logger = logs.CreateLogger("health");
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
         var environment = OwinEnvironment.Create("GET", "/healthz/status");
