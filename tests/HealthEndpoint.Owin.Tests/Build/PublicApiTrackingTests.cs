@@ -21,8 +21,10 @@ public sealed class PublicApiTrackingTests
         /// <summary>A type whose public API is declared.</summary>
         public sealed class Widget
         {
+            private readonly string _name = "widget";
+
             /// <summary>Gets the name.</summary>
-            public string Name => "widget";
+            public string Name => _name;
         //ADDED
         }
         """;
@@ -63,7 +65,7 @@ public sealed class PublicApiTrackingTests
     [Test]
     public async Task Build_PublicMemberAddedWithoutItsLine_FailsWithRS0016NamingIt()
     {
-        var code = Widget.Replace("//ADDED", "    /// <summary>Added later.</summary>\n    public int Size() => 1;", StringComparison.Ordinal);
+        var code = Widget.Replace("//ADDED", "    /// <summary>Added later.</summary>\n    public int Size() => _name.Length;", StringComparison.Ordinal);
 
         var result = await BuildAsync(code, Declared);
 
