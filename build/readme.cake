@@ -1,12 +1,11 @@
 // README code that compiles: tests/Readme.Tests extracts every ```csharp block of README.md (one file per block,
 // with a #line directive back to the README) and compiles it against the PACKED packages in artifacts/packages;
 // its tests prove the extraction is byte-for-byte, run style 3 as printed (startupz, drain) and style 2 under a
-// host of Katana's convention. Loaded by build.cake; part of Test.
+// host of Katana's convention. Part of Test.
 //   ./build.sh --target=ReadmeTest
 
-// Paths are spelled out here rather than read from build.cake's variables, which are declared after this file.
 const string ReadmeTestProject = "tests/Readme.Tests";
-const string ReadmePackagesDirectory = "./artifacts/packages";
+// Test adds the counts of every artifacts/*-test-results folder to its totals line.
 const string ReadmeResultsDirectory = "./artifacts/readme-test-results";
 
 Task("ReadmeTest")
@@ -15,10 +14,7 @@ Task("ReadmeTest")
     .IsDependentOn("EnsureServerBinaries") // styles 2 and 3 run against a real PostgreSQL
     .Does(() =>
 {
-    var packages = MakeAbsolute(Directory(ReadmePackagesDirectory)).FullPath;
-    var version = GetFiles($"{packages}/HealthEndpoint.Owin.*.nupkg")
-        .Select(file => file.GetFilenameWithoutExtension().ToString().Substring("HealthEndpoint.Owin.".Length))
-        .Single(name => char.IsDigit(name[0]));
+    var version = PackedVersion();
 
     // Every pack has the same version: drop the copies a previous run restored, so this one uses today's packages.
     var restored = MakeAbsolute(Directory($"./{ReadmeTestProject}/obj/packages")).FullPath;
@@ -32,7 +28,7 @@ Task("ReadmeTest")
     CleanDirectory(results);
     DotNetTest(ReadmeTestProject, new DotNetTestSettings
     {
-        Configuration = Argument("configuration", "Release"),
+        Configuration = configuration,
         ResultsDirectory = results,
         Loggers = new[] { "trx", "console;verbosity=minimal" },
         MSBuildSettings = new DotNetMSBuildSettings().WithProperty("HealthEndpointVersion", version),

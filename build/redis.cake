@@ -1,4 +1,4 @@
-// The Redis check on the StackExchange.Redis versions apps use (README, Checks → redis). Loaded by build.cake.
+// The Redis check on the StackExchange.Redis versions apps use (README, Checks → redis).
 //   Test:        the Redis suite once more per newer client (the solution pass already ran it on the floor).
 //   PackageTest: a consumer app per client, README style 1 with its own multiplexer, against artifacts/packages.
 
@@ -10,34 +10,18 @@ string[] RedisClientVersions() => new[] { RedisClientFloor(), "2.8.16", "3.4.35"
 
 const string RedisSuiteProject = "tests/HealthEndpoint.Owin.Redis.Tests/HealthEndpoint.Owin.Redis.Tests.csproj";
 
-// Runs the Redis suite on each newer client; each pass builds into artifacts/redis-clients/<version>/ and writes
-// its own trx, so the totals count every pass. Returns the first failure instead of throwing.
-Exception RunRedisClientSuites(string configuration, DirectoryPath resultsDirectory)
-{
-    Exception failure = null;
-    foreach (var version in RedisClientVersions().Skip(1))
+// The Redis suite once per newer client, as Test passes (build/tests.cake): each builds into
+// artifacts/redis-clients/<version>/ and writes its own trx, so the totals count every pass.
+IEnumerable<TestPass> RedisClientSuitePasses() => RedisClientVersions().Skip(1).Select(version => new TestPass(
+    $"HealthEndpoint.Owin.Redis.Tests on StackExchange.Redis {version}",
+    new[]
     {
-        try
-        {
-            DotNetTest(RedisSuiteProject, new DotNetTestSettings
-            {
-                Configuration = configuration,
-                ResultsDirectory = resultsDirectory,
-                Loggers = new[] { $"trx;LogFileName=HealthEndpoint.Owin.Redis.Tests-client-{version}.trx", "console;verbosity=minimal" },
-                // The libraries were built by Build; only the suite is compiled again, against this client.
-                MSBuildSettings = ContinuousIntegrationSettings()
-                    .WithProperty("RedisClientVersion", version)
-                    .WithProperty("BuildProjectReferences", "false"),
-            });
-        }
-        catch (Exception exception)
-        {
-            failure ??= new CakeException($"Redis suite on StackExchange.Redis {version}: {exception.Message}");
-        }
-    }
-
-    return failure;
-}
+        "test", RedisSuiteProject, "--configuration", configuration,
+        "--results-directory", MakeAbsolute(testResultsDirectory).FullPath,
+        "--logger", $"trx;LogFileName=HealthEndpoint.Owin.Redis.Tests-client-{version}.trx", "--logger", "console;verbosity=minimal",
+        // The libraries were built by Build; only the suite is compiled again, against this client.
+        "-p:ContinuousIntegrationBuild=true", $"-p:RedisClientVersion={version}", "-p:BuildProjectReferences=false",
+    }));
 
 // For each client: a real redis-server on a free loopback port, the consumer app built from artifacts/packages
 // outside the repository, "redis ok", then "redis fail <ms>" within the deadline once the app has stopped Redis.
@@ -47,15 +31,7 @@ void CheckRedisConsumers(string healthEndpointVersion)
     {
         var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "healthendpoint-redis-consumer-" + Guid.NewGuid().ToString("N"));
         CopyDirectory("./tests/RedisConsumer", folder);
-        System.IO.File.WriteAllText(System.IO.Path.Combine(folder, "nuget.config"), $@"<?xml version=""1.0"" encoding=""utf-8""?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key=""local"" value=""{MakeAbsolute(packagesDirectory).FullPath}"" />
-    <add key=""nuget.org"" value=""https://api.nuget.org/v3/index.json"" />
-  </packageSources>
-  <config><add key=""globalPackagesFolder"" value=""{folder}/packages"" /></config>
-</configuration>");
+        WriteLocalNuGetConfig(folder, withNuGetOrg: true);
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;

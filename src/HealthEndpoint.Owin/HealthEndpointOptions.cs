@@ -39,6 +39,16 @@ public sealed class HealthEndpointOptions
     /// </remarks>
     public string? StartupPath { get; set; }
 
+    /// <summary>The metrics path, for example <c>/metrics</c>; <see langword="null"/> (default) = off.</summary>
+    /// <remarks>
+    /// Answered with <see cref="MetricsPage"/> (required when this is set), in front of the app like every health
+    /// path: the same allowlist, GET and HEAD only, never a session.
+    /// </remarks>
+    public string? MetricsPath { get; set; }
+
+    /// <summary>Renders the page at <see cref="MetricsPath"/>, for example the HealthEndpoint.Owin.Prometheus package's.</summary>
+    public MetricsPage? MetricsPage { get; set; }
+
     /// <summary>Answers <c>&lt;StatusPath&gt;/&lt;check&gt;</c> and <c>&lt;ReadyPath&gt;/&lt;check&gt;</c> for each check. Default off.</summary>
     /// <remarks>An unknown check name under those paths gets 404 with an empty body.</remarks>
     public bool PerCheckPaths { get; set; }
@@ -92,11 +102,14 @@ public sealed class HealthEndpointOptions
     public HealthCheck? Redis { get; set; }
 
     /// <summary>Further named checks, reported beside <c>database</c> and <c>redis</c>.</summary>
-    public IList<HealthCheckRegistration> Checks { get; } = new List<HealthCheckRegistration>();
+    public IList<NamedHealthCheck> Checks { get; } = new List<NamedHealthCheck>();
 
     /// <summary>Where check failures are written, at error level, with the exception. Default: nowhere.</summary>
     /// <remarks>Failure details go here and only here; the HTTP response carries fixed tokens.</remarks>
     public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>The clock the state-change log decides by; internal so that tests can use fake time.</summary>
+    internal MonotonicClock Clock { get; set; } = MonotonicClock.System;
 
     /// <summary>Lists every invalid setting, for a host that reports them together with its own.</summary>
     /// <param name="keyPrefix">Prepended to setting names: <c>HealthEndpoint:</c> for configuration keys, or empty.</param>

@@ -104,6 +104,11 @@ internal static class OptionsValidator
         AddIfOn(paths, nameof(options.LivePath), options.LivePath);
         AddIfOn(paths, nameof(options.ReadyPath), options.ReadyPath);
         AddIfOn(paths, nameof(options.StartupPath), options.StartupPath);
+        AddIfOn(paths, nameof(options.MetricsPath), options.MetricsPath);
+        if (options.MetricsPath is not null && options.MetricsPage is null)
+        {
+            add(nameof(options.MetricsPath), $"needs {keyPrefix}{nameof(options.MetricsPage)}, which renders it (for example the HealthEndpoint.Owin.Prometheus package's).");
+        }
 
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var path in paths)
@@ -160,7 +165,7 @@ internal static class OptionsValidator
         return null;
     }
 
-    private static void ValidateCheckNames(IList<HealthCheckRegistration> checks, Action<string> add)
+    private static void ValidateCheckNames(IList<NamedHealthCheck> checks, Action<string> add)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var registration in checks)
@@ -173,11 +178,11 @@ internal static class OptionsValidator
             {
                 add($"has an invalid name '{registration.Name}': names are lowercase [a-z0-9_.-]+.");
             }
-            else if (registration.Name == StatusJson.DatabaseCheckName || registration.Name == StatusJson.RedisCheckName)
+            else if (registration.Name is CheckNames.Database or CheckNames.Redis)
             {
                 add($"has the reserved name '{registration.Name}': set {nameof(HealthEndpointOptions.Database)} or {nameof(HealthEndpointOptions.Redis)} instead.");
             }
-            else if (registration.Name == ProbeResponder.ShutdownCheckName)
+            else if (registration.Name == CheckNames.Shutdown)
             {
                 add($"has the reserved name '{registration.Name}': it reports draining.");
             }

@@ -1,0 +1,47 @@
+// The real servers the test fixtures (tests/HealthEndpoint.Testing) start: PostgreSQL and Redis binaries,
+// installed via apt when missing. The fixtures run their own servers in temp folders on free loopback ports.
+
+const string PostgresBinGlob = "/usr/lib/postgresql/*/bin/initdb";
+const string RedisServerName = "redis-server";
+const string ServerAptPackages = "postgresql redis-server";
+
+Task("EnsureServerBinaries")
+    .Description("Installs PostgreSQL and Redis server binaries via apt when missing (root only).")
+    .Does(() =>
+{
+    var missing = FindMissingServerBinaries();
+    if (missing.Count == 0)
+    {
+        Information("Server binaries found: {0}, {1}.", GetFiles(PostgresBinGlob).Last(), FindRedisServer());
+        return;
+    }
+
+    Warning("Missing server binaries: {0}.", string.Join(", ", missing));
+    // Debian's postinst may start a "main" cluster on 5432 and a redis on 6379. That does not matter:
+    // the fixtures start their own servers in temp folders on free loopback ports.
+    AptInstallOrFail(ServerAptPackages, "The integration tests (real PostgreSQL and Redis)");
+
+    missing = FindMissingServerBinaries();
+    if (missing.Count > 0)
+    {
+        throw new CakeException($"Still missing after apt-get: {string.Join(", ", missing)}.");
+    }
+});
+
+List<string> FindMissingServerBinaries()
+{
+    var missing = new List<string>();
+    if (!GetFiles(PostgresBinGlob).Any())
+    {
+        missing.Add($"PostgreSQL initdb ({PostgresBinGlob})");
+    }
+
+    if (FindRedisServer() == null)
+    {
+        missing.Add(RedisServerName);
+    }
+
+    return missing;
+}
+
+string FindRedisServer() => FindOnPath(RedisServerName);

@@ -1,0 +1,50 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Owin.HealthEndpoint;
+
+/// <summary>Answers a GET or HEAD on the metrics path with the page the options named.</summary>
+/// <remarks>
+/// A page that throws is answered 500 with an empty body: the scraper sees a failed scrape, and the exception,
+/// which may name internals, goes to the log only.
+/// </remarks>
+internal sealed class MetricsResponder
+{
+    private static readonly Action<ILogger, Exception?> PageFailed =
+        LoggerMessage.Define(LogLevel.Error, new EventId(20, "MetricsPageFailed"), "The metrics page failed to render; answered 500.");
+
+    private readonly MetricsPage _page;
+    private readonly ILogger _logger;
+
+    public MetricsResponder(MetricsPage page, ILogger logger)
+    {
+        _page = page;
+        _logger = logger;
+    }
+
+    public async Task AnswerAsync(IDictionary<string, object> environment, bool includeBody)
+    {
+        var cancellationToken = environment.TryGetValue(OwinKeys.CallCancelled, out var value) && value is CancellationToken token
+            ? token
+            : CancellationToken.None;
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await _page.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            body = buffer.ToArray();
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            PageFailed(_logger, exception);
+            await HealthResponses.WriteServerErrorAsync(environment).ConfigureAwait(false);
+            return;
+        }
+
+        await HealthResponses.WriteAsync(environment, healthy: true, _page.ContentType, body, includeBody).ConfigureAwait(false);
+    }
+}
