@@ -58,7 +58,7 @@ public class MiddlewareBenchmarks
             StatusPath = StatusPath,
             StatusCacheDuration = TimeSpan.FromHours(1),
         };
-        options.Checks.Add(new HealthCheckRegistration("noop", static _ => Task.CompletedTask));
+        options.Checks.Add(new NamedHealthCheck("noop", static _ => Task.CompletedTask));
         _middleware = new HealthEndpointMiddleware(_app, options);
         _middlewareProbesOn = new HealthEndpointMiddleware(_app, new HealthEndpointOptions
         {

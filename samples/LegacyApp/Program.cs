@@ -51,7 +51,8 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Requ
 
 foreach (var prefix in server.Prefixes)
 {
-    Console.WriteLine($"LegacyApp listening on {prefix} ({server.Kind})  (health: {prefix}healthz/ping, {prefix}healthz/status)");
+    // The health paths and checks are on the plugin's "Health endpoint paths: ..." line: it knows the real ones.
+    Console.WriteLine($"LegacyApp listening on {prefix} ({server.Kind})");
 }
 
 if (server.Limits.Length > 0)

@@ -33,7 +33,7 @@ public static class HealthEndpointOptionsExtensions
             adapterOptions ?? new HealthCheckAdapterOptions(),
             () => options.CheckTimeout,
             () => options.Logger);
-        options.Checks.Add(new Owin.HealthEndpoint.HealthCheckRegistration(name, adapter.CheckAsync));
+        options.Checks.Add(new NamedHealthCheck(name, adapter.CheckAsync));
         return adapter;
     }
 }

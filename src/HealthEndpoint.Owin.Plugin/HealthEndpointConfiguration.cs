@@ -15,8 +15,8 @@ namespace Owin.HealthEndpoint.Plugin;
 /// <remarks>
 /// Keys: <c>HealthEndpoint:PingPath</c>, <c>:StatusPath</c>, <c>:CheckRedis</c> (unset = auto, true, false),
 /// <c>:CheckTimeout</c>, <c>:StatusCacheDuration</c> (durations as <c>hh:mm:ss[.fff]</c>), <c>:DatabaseCommand</c>
-/// (unset = <c>SELECT 1</c>), and the opt-in probe
-/// settings that <see cref="ProbeSettings"/> reads;
+/// (unset = <c>SELECT 1</c>), and the opt-in
+/// settings that <see cref="OptInSettings"/> reads;
 /// <c>Database:Provider</c> (a name the host registered, default <c>Sqlite</c>) and
 /// <c>Database:ConnectionString</c> (unset = no database check); <c>WebSession:Class</c> (<c>Memory</c> or
 /// <c>Redis</c>) and <c>WebSession:Redis</c> (a StackExchange.Redis configuration string).
@@ -50,9 +50,9 @@ internal static class HealthEndpointConfiguration
         options.CheckTimeout = Duration(configuration, Section + ":CheckTimeout", Add) ?? options.CheckTimeout;
         options.StatusCacheDuration = Duration(configuration, Section + ":StatusCacheDuration", Add) ?? options.StatusCacheDuration;
         options.Lifecycle = context.Lifecycle;
-        ProbeSettings.Read(configuration, options, Add);
+        OptInSettings.Read(configuration, options, Add);
 
-        options.Database = DatabaseCheck(context, Add);
+        var database = options.Database = DatabaseCheck(context, Add);
         var redis = RedisCheck(context, Add);
         options.Redis = redis.Check is null ? null : redis.Check.CheckAsync;
 
@@ -64,6 +64,11 @@ internal static class HealthEndpointConfiguration
             throw new HealthEndpointConfigurationException(problems);
         }
 
+        StartupLine.Log(
+            options.Logger,
+            options,
+            database is not null && options.Database == database ? Value(configuration, DatabaseProviderKey) ?? "Sqlite" : null,
+            redis.Check is not null && options.Redis == (HealthCheck)redis.Check.CheckAsync ? RedisEndPoints(context) : null);
         return (options, redis.Owned);
     }
 
@@ -106,11 +111,11 @@ internal static class HealthEndpointConfiguration
         }
 
         bool checkRedis;
-        switch (ProbeSettings.Flag(Value(configuration, CheckRedisKey)))
+        switch (OptInSettings.Flag(Value(configuration, CheckRedisKey)))
         {
-            case ProbeSettings.Unset: checkRedis = sessionsInRedis; break;
-            case ProbeSettings.On: checkRedis = true; break;
-            case ProbeSettings.Off: checkRedis = false; break;
+            case OptInSettings.Unset: checkRedis = sessionsInRedis; break;
+            case OptInSettings.On: checkRedis = true; break;
+            case OptInSettings.Off: checkRedis = false; break;
             default:
                 add(CheckRedisKey, "must be true, false, or unset to follow WebSession:Class.");
                 return (null, null);
@@ -145,6 +150,12 @@ internal static class HealthEndpointConfiguration
             return (null, null);
         }
     }
+
+    // The endpoints of the multiplexer the Redis check uses: the app's shared one, or the configuration string's.
+    private static IEnumerable<System.Net.EndPoint> RedisEndPoints(PluginContext context) =>
+        context.Services?.GetService(typeof(IConnectionMultiplexer)) is IConnectionMultiplexer shared
+            ? shared.GetEndPoints(configuredOnly: true)
+            : ConfigurationOptions.Parse(Value(context.Configuration, SessionRedisKey)!).EndPoints;
 
     private static TimeSpan? Duration(IConfiguration configuration, string key, Action<string, string> add)
     {

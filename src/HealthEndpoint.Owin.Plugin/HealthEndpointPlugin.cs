@@ -38,7 +38,7 @@ public sealed class HealthEndpointPlugin : IWrapPlugin, IDisposable
     /// <param name="context">The host's configuration, logging, database providers and shared objects.</param>
     /// <param name="configure">
     /// Called with the options read from configuration, before they are validated: the place to add custom checks
-    /// (<c>options.Checks.Add(new HealthCheckRegistration("queue", CheckQueueAsync))</c>). What it sets wins over
+    /// (<c>options.Checks.Add(new NamedHealthCheck("queue", CheckQueueAsync))</c>). What it sets wins over
     /// configuration; its mistakes are reported with the configuration's (<c>HealthEndpoint:Checks ...</c>).
     /// <see langword="null"/> = nothing to add.
     /// </param>

@@ -7,7 +7,7 @@ namespace Owin.HealthEndpoint;
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
 /// <summary>
-/// OWIN middleware that answers the ping and status paths (and the opt-in probe paths) itself, without calling
+/// OWIN middleware that answers the ping and status paths (and the opt-in livez, readyz, startupz and per-check paths) itself, without calling
 /// the app it wraps, and passes every other request to that app untouched.
 /// </summary>
 /// <remarks>
@@ -19,12 +19,13 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 public sealed class HealthEndpointMiddleware
 {
     private readonly AppFunc _next;
-    private readonly HealthPath _pingPath;
-    private readonly HealthPath _statusPath;
-    private readonly HealthRouter? _router;
-    private readonly ProbeResponder _responder;
+    private readonly HealthRouter _router;
+    private readonly HealthResponder _responder;
     private readonly ClientAccessPolicy? _access;
-    private readonly MetricsResponder? _metrics;
+    private readonly MetricsResponder? _metricsPage;
+    private readonly HealthEndpointMetrics _metrics;
+    private readonly bool _healthJson;
+    private readonly bool _queries;
 
     /// <summary>Creates the middleware, validating and copying <paramref name="options"/>.</summary>
     /// <param name="next">The app to call for every request that is not a health request.</param>
@@ -57,20 +58,21 @@ public sealed class HealthEndpointMiddleware
         OptionsValidator.Validate(options, nameof(HealthEndpointOptions) + ".");
         var slots = new List<CheckSlot>
         {
-            new(StatusJson.DatabaseCheckName, options.Database),
-            new(StatusJson.RedisCheckName, options.Redis),
+            new(CheckNames.Database, options.Database),
+            new(CheckNames.Redis, options.Redis),
         };
         foreach (var registration in options.Checks)
         {
             slots.Add(new CheckSlot(registration.Name, registration.Check));
         }
 
-        _pingPath = new HealthPath(options.PingPath);
-        _statusPath = new HealthPath(options.StatusPath);
-        _router = HealthRouter.IsNeeded(options) ? new HealthRouter(options, slots.ConvertAll(slot => slot.Name)) : null;
-        var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger);
-        _responder = new ProbeResponder(runner, options, HostAppDisposing.Read(hostProperties, options.Lifecycle));
-        _metrics = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
+        _router = new HealthRouter(options, slots.ConvertAll(slot => slot.Name));
+        _metrics = new HealthEndpointMetrics(slots);
+        var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger, _metrics, options.Clock);
+        _responder = new HealthResponder(runner, options, HostAppDisposing.Read(hostProperties, options.Lifecycle));
+        _metricsPage = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
+        _healthJson = options.HealthJson;
+        _queries = options.ProbeQueries;
         if (options.AllowedNetworks.Count > 0)
         {
             _access = new ClientAccessPolicy(
@@ -87,30 +89,23 @@ public sealed class HealthEndpointMiddleware
         // under System.Web an early await would move the legacy app off its HttpContext.
         if (environment.TryGetValue(OwinKeys.RequestPath, out var value) && value is string path)
         {
-            if (_pingPath.Matches(path))
+            var route = _router.Match(path);
+            if (route.Kind != HealthRouteKind.None)
             {
-                return Answer(environment, HealthRoute.Ping);
-            }
-
-            if (_statusPath.Matches(path))
-            {
-                return Answer(environment, HealthRoute.Status);
-            }
-
-            if (_router is not null)
-            {
-                var route = _router.Match(path);
-                if (route.Kind != HealthRouteKind.None)
-                {
-                    return Answer(environment, route);
-                }
+                return Answer(environment, route);
             }
         }
 
         return _next(environment);
     }
 
-    private Task Answer(IDictionary<string, object> environment, HealthRoute route)
+    /// <summary>This middleware's metrics; tests listen to its <see cref="HealthEndpointMetrics.Meter"/>.</summary>
+    internal HealthEndpointMetrics Metrics => _metrics;
+
+    private Task Answer(IDictionary<string, object> environment, HealthRoute route) =>
+        _metrics.Answered(Respond(environment, route), environment, route.Kind);
+
+    private Task Respond(IDictionary<string, object> environment, HealthRoute route)
     {
         // Others learn nothing, not even which paths exist or which methods they take (GitLab's model).
         if (route.Kind == HealthRouteKind.UnknownCheck || (_access is not null && !_access.Allows(environment)))
@@ -125,8 +120,12 @@ public sealed class HealthEndpointMiddleware
             return HealthResponses.WriteMethodNotAllowedAsync(environment);
         }
 
-        return route.Kind == HealthRouteKind.Metrics
-            ? _metrics!.AnswerAsync(environment, includeBody: method == "GET")
-            : _responder.AnswerAsync(environment, route, includeBody: method == "GET");
+        if (route.Kind == HealthRouteKind.Metrics)
+        {
+            return _metricsPage!.AnswerAsync(environment, includeBody: method == "GET");
+        }
+
+        var request = HealthRequest.Read(environment, route, includeBody: method == "GET", _healthJson, _queries);
+        return _responder.AnswerAsync(environment, request);
     }
 }

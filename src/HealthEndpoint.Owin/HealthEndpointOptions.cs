@@ -102,11 +102,14 @@ public sealed class HealthEndpointOptions
     public HealthCheck? Redis { get; set; }
 
     /// <summary>Further named checks, reported beside <c>database</c> and <c>redis</c>.</summary>
-    public IList<HealthCheckRegistration> Checks { get; } = new List<HealthCheckRegistration>();
+    public IList<NamedHealthCheck> Checks { get; } = new List<NamedHealthCheck>();
 
     /// <summary>Where check failures are written, at error level, with the exception. Default: nowhere.</summary>
     /// <remarks>Failure details go here and only here; the HTTP response carries fixed tokens.</remarks>
     public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>The clock the state-change log decides by; internal so that tests can use fake time.</summary>
+    internal MonotonicClock Clock { get; set; } = MonotonicClock.System;
 
     /// <summary>Lists every invalid setting, for a host that reports them together with its own.</summary>
     /// <param name="keyPrefix">Prepended to setting names: <c>HealthEndpoint:</c> for configuration keys, or empty.</param>

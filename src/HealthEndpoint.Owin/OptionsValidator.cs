@@ -61,7 +61,7 @@ internal static class OptionsValidator
         ValidateCheckNames(options.Checks, problem => Add(nameof(options.Checks), problem));
         ValidateNetworks(options.AllowedNetworks, problem => Add(nameof(options.AllowedNetworks), problem));
         ValidateNetworks(options.TrustedProxies, problem => Add(nameof(options.TrustedProxies), problem));
-        if (options.TrustedProxies?.Count > 0 && options.AllowedNetworks?.Count == 0)
+        if (options.TrustedProxies.Count > 0 && options.AllowedNetworks.Count == 0)
         {
             Add(nameof(options.TrustedProxies), $"is only used with {keyPrefix}{nameof(options.AllowedNetworks)}, which is empty.");
         }
@@ -82,14 +82,8 @@ internal static class OptionsValidator
         return parsed;
     }
 
-    private static void ValidateNetworks(IList<string>? networks, Action<string> add)
+    private static void ValidateNetworks(IList<string> networks, Action<string> add)
     {
-        if (networks is null)
-        {
-            add("must not be null.");
-            return;
-        }
-
         foreach (var network in networks)
         {
             if (!IpNetwork.TryParse(network, out _))
@@ -171,14 +165,8 @@ internal static class OptionsValidator
         return null;
     }
 
-    private static void ValidateCheckNames(IList<HealthCheckRegistration> checks, Action<string> add)
+    private static void ValidateCheckNames(IList<NamedHealthCheck> checks, Action<string> add)
     {
-        if (checks is null)
-        {
-            add("must not be null.");
-            return;
-        }
-
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var registration in checks)
         {
@@ -190,11 +178,11 @@ internal static class OptionsValidator
             {
                 add($"has an invalid name '{registration.Name}': names are lowercase [a-z0-9_.-]+.");
             }
-            else if (registration.Name == StatusJson.DatabaseCheckName || registration.Name == StatusJson.RedisCheckName)
+            else if (registration.Name is CheckNames.Database or CheckNames.Redis)
             {
                 add($"has the reserved name '{registration.Name}': set {nameof(HealthEndpointOptions.Database)} or {nameof(HealthEndpointOptions.Redis)} instead.");
             }
-            else if (registration.Name == ProbeResponder.ShutdownCheckName)
+            else if (registration.Name == CheckNames.Shutdown)
             {
                 add($"has the reserved name '{registration.Name}': it reports draining.");
             }

@@ -57,7 +57,7 @@ public static class OwinKeys
     /// else): pass those properties to the middleware
     /// (<c>app.Use(typeof(HealthEndpointMiddleware), options, app.Properties)</c>), to
     /// <see cref="HealthEndpoint.Wrap(System.Func{System.Collections.Generic.IDictionary{string, object}, System.Threading.Tasks.Task}, HealthEndpointOptions, System.Collections.Generic.IDictionary{string, object})"/>,
-    /// or to <see cref="PluginContext.HostProperties"/>; the endpoint then drains when that token is cancelled, and
+    /// or to <c>PluginContext.HostProperties</c> (HealthEndpoint.Owin.Plugin); the endpoint then drains when that token is cancelled, and
     /// counts the host as started with the first health request it delivers.
     /// </para>
     /// <para>

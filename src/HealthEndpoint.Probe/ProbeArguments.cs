@@ -17,7 +17,7 @@ internal sealed class ProbeArguments
     public Uri? Url { get; private set; }
 
     /// <summary><c>--plugin</c>: Monitoring Plugins output and exit codes instead of the container's 0/1.</summary>
-    public bool Plugin { get; private set; }
+    public bool Monitoring { get; private set; }
 
     /// <summary><c>--expect</c>/<c>-e</c>; default <c>2xx</c>.</summary>
     public StatusCodeExpectation Expect { get; private set; } = StatusCodeExpectation.Success;
@@ -25,10 +25,10 @@ internal sealed class ProbeArguments
     /// <summary><c>--timeout</c>/<c>-t</c>: for connect, request and body together; default 10 s.</summary>
     public TimeSpan Timeout { get; private set; } = DefaultTimeout;
 
-    /// <summary><c>--warning</c>/<c>-w</c>: response time above which the plugin says WARNING.</summary>
+    /// <summary><c>--warning</c>/<c>-w</c>: response time above which monitoring mode says WARNING.</summary>
     public TimeSpan? Warning { get; private set; }
 
-    /// <summary><c>--critical</c>/<c>-c</c>: response time above which the plugin says CRITICAL.</summary>
+    /// <summary><c>--critical</c>/<c>-c</c>: response time above which monitoring mode says CRITICAL.</summary>
     public TimeSpan? Critical { get; private set; }
 
     /// <summary><c>--help</c>/<c>-h</c>: print usage and exit 0.</summary>
@@ -37,14 +37,14 @@ internal sealed class ProbeArguments
     /// <summary><c>--version</c>/<c>-V</c>: print the version and exit 0.</summary>
     public bool Version { get; private set; }
 
-    /// <summary>Whether <c>--plugin</c> appears at all, so that even a bad command line gets plugin output.</summary>
-    public static bool RequestsPluginMode(IEnumerable<string> args) => args.Contains("--plugin", StringComparer.Ordinal);
+    /// <summary>Whether <c>--plugin</c> appears at all, so that even a bad command line gets Monitoring Plugins output.</summary>
+    public static bool RequestsMonitoringMode(IEnumerable<string> args) => args.Contains("--plugin", StringComparer.Ordinal);
 
     /// <summary>Parses the command line; <c>--help</c> and <c>--version</c> win over everything else.</summary>
     /// <exception cref="ProbeUsageException">An unknown option, a missing or bad value, no URL or two URLs.</exception>
     public static ProbeArguments Parse(IReadOnlyList<string> args)
     {
-        var parsed = new ProbeArguments { Plugin = RequestsPluginMode(args) };
+        var parsed = new ProbeArguments { Monitoring = RequestsMonitoringMode(args) };
         if (args.Any(argument => HelpNames.Contains(argument, StringComparer.Ordinal)))
         {
             parsed.Help = true;
@@ -122,7 +122,7 @@ internal sealed class ProbeArguments
             throw new ProbeUsageException("missing URL, e.g. healthendpoint-probe http://127.0.0.1:8080/healthz/ping (see --help)");
         }
 
-        if (!Plugin && (Warning is not null || Critical is not null))
+        if (!Monitoring && (Warning is not null || Critical is not null))
         {
             throw new ProbeUsageException("--warning and --critical need --plugin");
         }

@@ -11,7 +11,7 @@ internal static class ProbeCommand
     /// <summary>Runs the probe for <paramref name="args"/>, writing to <paramref name="output"/>; never throws.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default)
     {
-        var plugin = ProbeArguments.RequestsPluginMode(args);
+        var monitoring = ProbeArguments.RequestsMonitoringMode(args);
         ProbeOutcome outcome;
         try
         {
@@ -19,13 +19,13 @@ internal static class ProbeCommand
         }
         catch (ProbeUsageException exception)
         {
-            outcome = plugin ? PluginOutput.Usage(exception.Message) : ContainerOutput.Usage(exception.Message);
+            outcome = monitoring ? MonitoringOutput.Usage(exception.Message) : ContainerOutput.Usage(exception.Message);
         }
 #pragma warning disable CA1031 // Guidelines: internal failures are UNKNOWN, in one line, never a stack trace.
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            outcome = plugin ? PluginOutput.Usage("internal error in healthendpoint-probe") : ContainerOutput.Usage("internal error in healthendpoint-probe");
+            outcome = monitoring ? MonitoringOutput.Usage("internal error in healthendpoint-probe") : ContainerOutput.Usage("internal error in healthendpoint-probe");
         }
 
         await output.WriteLineAsync(outcome.Line.AsMemory(), cancellationToken).ConfigureAwait(false);
@@ -47,9 +47,9 @@ internal static class ProbeCommand
             return new ProbeOutcome(0, HelpText.Version);
         }
 
-        var result = await HttpProbe.GetAsync(arguments.Url!, arguments.Timeout, cancellationToken).ConfigureAwait(false);
-        return arguments.Plugin
-            ? PluginOutput.Format(result, arguments)
+        var result = await HttpProbe.GetAsync(arguments.Url!, arguments.Timeout, detail: arguments.Monitoring, cancellationToken).ConfigureAwait(false);
+        return arguments.Monitoring
+            ? MonitoringOutput.Format(result, arguments)
             : ContainerOutput.Format(result, arguments.Expect);
     }
 }

@@ -5,24 +5,30 @@ using System.Text.Json;
 namespace Owin.HealthEndpoint.Probe;
 
 /// <summary>
-/// A HealthEndpoint status body, <c>{"checks":{"database":"ok","redis":"skipped"},"status":"ok"}</c>, read strictly:
-/// <c>status</c> is <c>ok</c> or <c>fail</c>, <c>checks</c> (optional) maps names to <c>ok</c>, <c>fail</c> or <c>skipped</c>.
+/// A HealthEndpoint status body, read strictly: the RT JSON
+/// <c>{"checks":{"database":"ok","redis":"skipped"},"status":"ok"}</c> (<c>status</c> <c>ok</c> or <c>fail</c>;
+/// <c>checks</c>, optional, maps names to <c>ok</c>, <c>fail</c> or <c>skipped</c>), or health+json, where
+/// <c>status</c> is <c>pass</c>, <c>warn</c> or <c>fail</c> and each check is an array of draft check objects that
+/// may carry its latency (<see cref="HealthJsonCheck"/>).
 /// </summary>
+/// <remarks>
+/// The shape decides, not the Content-Type: a server may label either body either way, and each is unambiguous.
+/// </remarks>
 internal sealed class StatusDocument
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 8 };
 
-    private StatusDocument(string status, IReadOnlyList<KeyValuePair<string, string>> checks)
+    private StatusDocument(string status, IReadOnlyList<StatusCheck> checks)
     {
         Status = status;
         Checks = checks;
     }
 
-    /// <summary><c>ok</c> or <c>fail</c>.</summary>
+    /// <summary><c>ok</c> or <c>fail</c>; <c>warn</c> only from health+json.</summary>
     public string Status { get; }
 
-    /// <summary>Check names and states in document order (the middleware sorts them ordinally).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Checks { get; }
+    /// <summary>The checks in document order (the middleware sorts them ordinally).</summary>
+    public IReadOnlyList<StatusCheck> Checks { get; }
 
     /// <summary>Reads <paramref name="body"/>; on failure <paramref name="error"/> says what is wrong, in words.</summary>
     public static bool TryParse(string body, out StatusDocument? document, out string error)
@@ -54,13 +60,13 @@ internal sealed class StatusDocument
             return "no \"status\" string";
         }
 
-        var statusText = status.GetString();
-        if (statusText is not ("ok" or "fail"))
+        var statusText = status.GetString() is "ok" ? "ok" : HealthJsonCheck.StateOf(status.GetString());
+        if (statusText is null)
         {
             return "\"status\" is neither ok nor fail";
         }
 
-        var checks = new List<KeyValuePair<string, string>>();
+        var checks = new List<StatusCheck>();
         if (root.TryGetProperty("checks", out var checkObject))
         {
             if (checkObject.ValueKind != JsonValueKind.Object)
@@ -70,13 +76,24 @@ internal sealed class StatusDocument
 
             foreach (var check in checkObject.EnumerateObject())
             {
+                if (check.Value.ValueKind == JsonValueKind.Array)
+                {
+                    if (!IsPrintable(check.Name) || HealthJsonCheck.Read(check.Name, check.Value) is not { } drafted)
+                    {
+                        return "a health+json check with a bad name or without a pass, warn or fail status";
+                    }
+
+                    checks.Add(drafted);
+                    continue;
+                }
+
                 var state = check.Value.ValueKind == JsonValueKind.String ? check.Value.GetString() : null;
                 if (state is not ("ok" or "fail" or "skipped") || !IsPrintable(check.Name))
                 {
                     return "a check name or state other than ok, fail or skipped";
                 }
 
-                checks.Add(new KeyValuePair<string, string>(check.Name, state));
+                checks.Add(new StatusCheck(check.Name, state, Latency: null));
             }
         }
 

@@ -16,7 +16,7 @@ public sealed class PluginCustomCheckTests
     {
         var queueDown = false;
         var catalog = HealthEndpointPlugin.Register(new PluginCatalog(), options =>
-            options.Checks.Add(new HealthCheckRegistration("queue", _ =>
+            options.Checks.Add(new NamedHealthCheck("queue", _ =>
                 queueDown ? throw new InvalidOperationException("queue-secret-marker") : Task.CompletedTask)));
         using var pipeline = PluginPipeline.Build(new RecordingApp().Invoke, catalog, Context());
 
@@ -44,7 +44,7 @@ public sealed class PluginCustomCheckTests
     public void Build_CustomCheckWithBadName_ThrowsNamingTheChecksKeyWithConfigurationProblems()
     {
         var catalog = HealthEndpointPlugin.Register(new PluginCatalog(), options =>
-            options.Checks.Add(new HealthCheckRegistration("Queue", _ => Task.CompletedTask)));
+            options.Checks.Add(new NamedHealthCheck("Queue", _ => Task.CompletedTask)));
         var context = Context(("HealthEndpoint:CheckTimeout", "2"));
 
         var exception = Assert.Throws<HealthEndpointConfigurationException>(() => PluginPipeline.Build(new RecordingApp().Invoke, catalog, context));

@@ -93,7 +93,7 @@ public sealed class DatabaseCommandValueTests
 
         Assert.That(await DatabaseHealthCheckTests.StatusOfAsync(check, log), Is.EqualTo("fail"));
 
-        var failure = log.Entries.Single(entry => entry.EventId.Name == "HealthCheckFailed").Exception;
+        var failure = log.Entries.Single(entry => entry.EventId.Name == "HealthCheckFailureDetail").Exception;
         Assert.That(failure!.Message, Does.Contain("not truthy").And.Contain("false"));
         Assert.That(log.Entries.Select(entry => entry.Message + entry.Exception), Has.None.Contain("hunter2"));
     }

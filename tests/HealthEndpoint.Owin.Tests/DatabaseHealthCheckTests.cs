@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Data.Common;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
@@ -95,6 +97,34 @@ public sealed class DatabaseHealthCheckTests
         var check = new DatabaseHealthCheck(NpgsqlFactory.Instance, $"Host=127.0.0.1;Port={FreeTcpPort.Next()};Username=postgres;Timeout=2");
 
         Assert.That(await StatusOfAsync(check), Is.EqualTo("fail"));
+    }
+
+    [Test]
+    public async Task Metrics_PostgresRunningAndNothingListening_StateAndDurationOfEachRealRun()
+    {
+        var running = Middleware(new DatabaseHealthCheck(NpgsqlFactory.Instance, _postgres.ConnectionString));
+        var refused = Middleware(new DatabaseHealthCheck(NpgsqlFactory.Instance, $"Host=127.0.0.1;Port={FreeTcpPort.Next()};Username=postgres;Timeout=2"));
+        using var runningMetrics = new MetricRecorder(running.Metrics.Meter);
+        using var refusedMetrics = new MetricRecorder(refused.Metrics.Meter);
+
+        await running.Invoke(OwinEnvironment.Create("GET", "/healthz/status"));
+        await refused.Invoke(OwinEnvironment.Create("GET", "/healthz/status"));
+
+        Assert.That(Series(runningMetrics.Observe("healthendpoint.check.state")), Is.EqualTo(new[] { ("database", "", 1.0) }));
+        Assert.That(Series(refusedMetrics.Observe("healthendpoint.check.state")), Is.EqualTo(new[] { ("database", "", 0.0) }), "control: a refused database reads 0");
+        var ok = Series(runningMetrics.Of("healthendpoint.check.duration")).Single();
+        var fail = Series(refusedMetrics.Of("healthendpoint.check.duration")).Single();
+        Assert.That((ok.Name, ok.Outcome, fail.Name, fail.Outcome), Is.EqualTo(("database", "ok", "database", "fail")));
+        Assert.That(ok.Value, Is.GreaterThan(0).And.LessThan(5), "seconds: a real round trip, well under the deadline");
+
+        static HealthEndpointMiddleware Middleware(DatabaseHealthCheck check) =>
+            new(new RecordingApp().Invoke, new HealthEndpointOptions { Database = check.CheckAsync, CheckTimeout = TimeSpan.FromSeconds(5) });
+
+        static (string Name, string Outcome, double Value)[] Series(IEnumerable<RecordedMeasurement> measurements) =>
+            measurements.Select(measurement => (
+                (string)measurement.Tag(HealthEndpointMetrics.CheckNameTag)!,
+                measurement.Tag(HealthEndpointMetrics.CheckOutcomeTag) as string ?? string.Empty,
+                measurement.Value)).ToArray();
     }
 
     [Test]

@@ -95,7 +95,7 @@ public sealed class OptionsValidatorTests
     public void Constructor_BadCustomCheckName_ThrowsNamingChecks(string name, string problem)
     {
         var options = new HealthEndpointOptions();
-        options.Checks.Add(new HealthCheckRegistration(name, Ok));
+        options.Checks.Add(new NamedHealthCheck(name, Ok));
 
         var exception = Assert.Throws<HealthEndpointConfigurationException>(() => Create(options));
 
@@ -107,8 +107,8 @@ public sealed class OptionsValidatorTests
     public void Constructor_DuplicateCustomCheckNames_Throws()
     {
         var options = new HealthEndpointOptions();
-        options.Checks.Add(new HealthCheckRegistration("queue", Ok));
-        options.Checks.Add(new HealthCheckRegistration("queue", Ok));
+        options.Checks.Add(new NamedHealthCheck("queue", Ok));
+        options.Checks.Add(new NamedHealthCheck("queue", Ok));
 
         var exception = Assert.Throws<HealthEndpointConfigurationException>(() => Create(options));
 
@@ -131,7 +131,7 @@ public sealed class OptionsValidatorTests
     public void Constructor_ValidCustomNames_AreAccepted()
     {
         var options = new HealthEndpointOptions();
-        options.Checks.Add(new HealthCheckRegistration("queue.depth-2_x", Ok));
+        options.Checks.Add(new NamedHealthCheck("queue.depth-2_x", Ok));
 
         Assert.DoesNotThrow(() => Create(options));
     }

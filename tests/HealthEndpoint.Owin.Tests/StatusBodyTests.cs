@@ -32,10 +32,10 @@ public sealed class StatusBodyTests
     public async Task Invoke_StatusWithCustomChecks_SortsKeysOrdinally()
     {
         var options = new HealthEndpointOptions { Database = Check("ok") };
-        options.Checks.Add(new HealthCheckRegistration("zookeeper", Check("ok")!));
-        options.Checks.Add(new HealthCheckRegistration("cache-2", Check("fail")!));
-        options.Checks.Add(new HealthCheckRegistration("queue.depth", Check("ok")!));
-        options.Checks.Add(new HealthCheckRegistration("a_b", Check("ok")!));
+        options.Checks.Add(new NamedHealthCheck("zookeeper", Check("ok")!));
+        options.Checks.Add(new NamedHealthCheck("cache-2", Check("fail")!));
+        options.Checks.Add(new NamedHealthCheck("queue.depth", Check("ok")!));
+        options.Checks.Add(new NamedHealthCheck("a_b", Check("ok")!));
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
         var environment = OwinEnvironment.Create("GET", "/healthz/status");
 

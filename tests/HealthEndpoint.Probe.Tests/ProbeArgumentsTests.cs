@@ -13,7 +13,7 @@ public sealed class ProbeArgumentsTests
         var arguments = ProbeArguments.Parse(["http://127.0.0.1:8080/healthz/ping"]);
 
         Assert.That(arguments.Url, Is.EqualTo(new Uri("http://127.0.0.1:8080/healthz/ping")));
-        Assert.That(arguments.Plugin, Is.False);
+        Assert.That(arguments.Monitoring, Is.False);
         Assert.That(arguments.Expect.ToString(), Is.EqualTo("2xx"));
         Assert.That(arguments.Timeout, Is.EqualTo(TimeSpan.FromSeconds(10)));
         Assert.That(arguments.Warning, Is.Null);
@@ -27,7 +27,7 @@ public sealed class ProbeArgumentsTests
             ["--plugin", "-e", "200,204", "--timeout=2s", "https://app.example/healthz/status", "-w", "500ms", "--critical", "1.5"]);
 
         Assert.That(arguments.Url, Is.EqualTo(new Uri("https://app.example/healthz/status")));
-        Assert.That(arguments.Plugin, Is.True);
+        Assert.That(arguments.Monitoring, Is.True);
         Assert.That(arguments.Expect.ToString(), Is.EqualTo("200,204"));
         Assert.That(arguments.Timeout, Is.EqualTo(TimeSpan.FromSeconds(2)));
         Assert.That(arguments.Warning, Is.EqualTo(TimeSpan.FromMilliseconds(500)));

@@ -19,11 +19,11 @@ public sealed class ProbeFailureTests
         var port = FreeTcpPort.Next();
         var url = $"http://127.0.0.1:{port}/healthz/status";
 
-        var plugin = await ProbeProcess.RunAsync("--plugin", url);
+        var monitoring = await ProbeProcess.RunAsync("--plugin", url);
         var container = await ProbeProcess.RunAsync(url);
 
-        Assert.That(plugin.ExitCode, Is.EqualTo(2), plugin.ToString());
-        Assert.That(plugin.Line, Is.EqualTo($"HEALTHENDPOINT CRITICAL - cannot connect to 127.0.0.1:{port}: connection refused"));
+        Assert.That(monitoring.ExitCode, Is.EqualTo(2), monitoring.ToString());
+        Assert.That(monitoring.Line, Is.EqualTo($"HEALTHENDPOINT CRITICAL - cannot connect to 127.0.0.1:{port}: connection refused"));
         Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
         Assert.That(container.Line, Is.EqualTo($"FAIL cannot connect to 127.0.0.1:{port}: connection refused"));
     }
@@ -31,11 +31,11 @@ public sealed class ProbeFailureTests
     [Test]
     public async Task MalformedUrl_PluginUnknownAndContainerExitOne()
     {
-        var plugin = await ProbeProcess.RunAsync("--plugin", "http//127.0.0.1:8080/healthz/status");
+        var monitoring = await ProbeProcess.RunAsync("--plugin", "http//127.0.0.1:8080/healthz/status");
         var container = await ProbeProcess.RunAsync("http//127.0.0.1:8080/healthz/status");
 
-        Assert.That(plugin.ExitCode, Is.EqualTo(3), plugin.ToString());
-        Assert.That(plugin.Line, Is.EqualTo("HEALTHENDPOINT UNKNOWN - invalid URL 'http//127.0.0.1:8080/healthz/status': expected an absolute http:// or https:// URL"));
+        Assert.That(monitoring.ExitCode, Is.EqualTo(3), monitoring.ToString());
+        Assert.That(monitoring.Line, Is.EqualTo("HEALTHENDPOINT UNKNOWN - invalid URL 'http//127.0.0.1:8080/healthz/status': expected an absolute http:// or https:// URL"));
         Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
         Assert.That(container.Line, Is.EqualTo("UNKNOWN invalid URL 'http//127.0.0.1:8080/healthz/status': expected an absolute http:// or https:// URL"));
     }
@@ -59,11 +59,11 @@ public sealed class ProbeFailureTests
         await using var stub = LoopbackHttpStub.Answering("200 OK", "text/html; charset=utf-8", "<html><body>Please log in</body></html>");
         var url = $"http://127.0.0.1:{stub.Port}/healthz/status";
 
-        var plugin = await ProbeProcess.RunAsync("--plugin", url);
+        var monitoring = await ProbeProcess.RunAsync("--plugin", url);
         var container = await ProbeProcess.RunAsync(url);
 
-        Assert.That(plugin.ExitCode, Is.EqualTo(3), plugin.ToString());
-        Assert.That(plugin.Line, Does.Match(
+        Assert.That(monitoring.ExitCode, Is.EqualTo(3), monitoring.ToString());
+        Assert.That(monitoring.Line, Does.Match(
             @"^HEALTHENDPOINT UNKNOWN - 200 in \d+ ms, unexpected Content-Type text/html \(expected application/json or text/plain\) \| 'time'=\d+\.\d{3}s;;;0$"));
         Assert.That(container.ExitCode, Is.Zero, "container mode judges the status code only: " + container);
     }
@@ -85,17 +85,17 @@ public sealed class ProbeFailureTests
         await using var stub = LoopbackHttpStub.Silent();
         var url = $"http://127.0.0.1:{stub.Port}/healthz/status";
 
-        var plugin = await ProbeProcess.RunAsync("--plugin", "--timeout", "1s", url);
+        var monitoring = await ProbeProcess.RunAsync("--plugin", "--timeout", "1s", url);
         var container = await ProbeProcess.RunAsync("--timeout", "500ms", url);
 
         Assert.That(stub.Accepted, Is.EqualTo(2), "both probes connected");
-        Assert.That(plugin.ExitCode, Is.EqualTo(2), plugin.ToString());
-        Assert.That(plugin.Line, Is.EqualTo($"HEALTHENDPOINT CRITICAL - timeout: no response from 127.0.0.1:{stub.Port} within 1 s"));
+        Assert.That(monitoring.ExitCode, Is.EqualTo(2), monitoring.ToString());
+        Assert.That(monitoring.Line, Is.EqualTo($"HEALTHENDPOINT CRITICAL - timeout: no response from 127.0.0.1:{stub.Port} within 1 s"));
         Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
         Assert.That(container.Line, Is.EqualTo($"FAIL timeout: no response from 127.0.0.1:{stub.Port} within 500 ms"));
 
         // The process's whole life: runtime start-up (well under a second here) plus the timeout, never more.
-        Assert.That(plugin.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).And.LessThan(TimeSpan.FromSeconds(4)));
+        Assert.That(monitoring.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).And.LessThan(TimeSpan.FromSeconds(4)));
         Assert.That(container.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(500)).And.LessThan(TimeSpan.FromSeconds(3.5)));
     }
 
@@ -135,14 +135,14 @@ public sealed class ProbeFailureTests
         var url = $"https://127.0.0.1:{port}/healthz/status";
         var reason = $"TLS handshake with 127.0.0.1:{port} failed: {tlsReason}";
 
-        var plugin = await ProbeProcess.RunAsync("--plugin", url);
+        var monitoring = await ProbeProcess.RunAsync("--plugin", url);
         var container = await ProbeProcess.RunAsync(url);
 
-        Assert.That(plugin.ExitCode, Is.EqualTo(2), plugin.ToString());
-        Assert.That(plugin.Line, Is.EqualTo("HEALTHENDPOINT CRITICAL - " + reason));
+        Assert.That(monitoring.ExitCode, Is.EqualTo(2), monitoring.ToString());
+        Assert.That(monitoring.Line, Is.EqualTo("HEALTHENDPOINT CRITICAL - " + reason));
         Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
         Assert.That(container.Line, Is.EqualTo("FAIL " + reason));
-        foreach (var run in new[] { plugin, container })
+        foreach (var run in new[] { monitoring, container })
         {
             Assert.That(run.StandardOutput + run.StandardError, Does.Not.Contain("Exception").And.Not.Contain("   at "), run.ToString());
         }

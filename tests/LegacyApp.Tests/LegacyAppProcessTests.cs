@@ -109,7 +109,7 @@ public sealed class LegacyAppProcessTests
         }
     }
 
-    private static RunningApp Start(params (string Name, string Value)[] environment)
+    internal static RunningApp Start(params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -140,7 +140,7 @@ public sealed class LegacyAppProcessTests
         return Directory.GetFiles(output, "LegacyApp.dll", SearchOption.AllDirectories).Single();
     }
 
-    private sealed class RunningApp : IDisposable
+    internal sealed class RunningApp : IDisposable
     {
         private readonly StringBuilder _output = new();
         private readonly StringBuilder _errors = new();

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -10,8 +9,8 @@ namespace Owin.HealthEndpoint;
 /// <remarks>
 /// <para>
 /// Text: an address (see <see cref="IpAddressText"/> for the strict forms), optionally followed by <c>/</c> and a
-/// decimal prefix length of at most 32 (IPv4) or 128 (IPv6). Without a prefix it is a single host (/32, /128).
-/// No whitespace, zone (<c>%eth0</c>) or sign is accepted.
+/// decimal prefix length of one to three digits, at most 32 (IPv4) or 128 (IPv6). Without a prefix it is a single
+/// host (/32, /128). No whitespace, zone (<c>%eth0</c>) or sign is accepted.
 /// </para>
 /// <para>
 /// Host bits must be zero: <c>10.0.0.1/8</c> is rejected rather than read as <c>10.0.0.0/8</c> (Python's strict
@@ -20,39 +19,45 @@ namespace Owin.HealthEndpoint;
 /// </para>
 /// <para>
 /// IPv4 inside IPv6: dual-stack sockets report IPv4 clients as IPv4-mapped addresses (<c>::ffff:127.0.0.1</c>).
-/// Such an address is an IPv4 address here, in networks and in <see cref="Contains(IPAddress)"/>: <c>127.0.0.0/8</c>
-/// contains <c>::ffff:127.0.0.1</c>, and <c>::ffff:10.0.0.0/104</c> is the same network as <c>10.0.0.0/8</c> (and
-/// prints as that). The families stay apart otherwise: <c>::/0</c> contains every IPv6 address but no IPv4 client,
-/// and <c>0.0.0.0/0</c> no IPv6 one; allowing everyone takes both.
+/// Such an address is an IPv4 address here, in networks and in <see cref="AnyContains"/>: <c>127.0.0.0/8</c>
+/// contains <c>::ffff:127.0.0.1</c>, and <c>::ffff:10.0.0.0/104</c> is the same network as <c>10.0.0.0/8</c>. The
+/// families stay apart otherwise: <c>::/0</c> contains every IPv6 address but no IPv4 client, and <c>0.0.0.0/0</c>
+/// no IPv6 one; allowing everyone takes both.
 /// </para>
-/// <para><see langword="default"/>(<see cref="IpNetwork"/>) is no network: it contains nothing and prints as empty.</para>
+/// <para>
+/// What <see cref="IPNetwork"/> does (on netstandard2.0 a small stand-in of that name) is IPv6 matching only. Its
+/// parser is laxer than ours and differs by runtime: measured on .NET 10.0.12, <c>IPNetwork.TryParse</c> reads
+/// <c>010.0.0.0/8</c> as 8.0.0.0/8 and <c>10/8</c> as 0.0.0.0/8, accepts <c>[::1]/128</c> and zones, and masks the
+/// host bits of <c>10.0.0.1/8</c>, which .NET 8 rejected. Its <c>Contains</c> treats IPv4-mapped addresses
+/// unevenly (<c>10.0.0.0/8</c> contains <c>::ffff:10.1.1.1</c>, <c>::/0</c> contains <c>::ffff:1.2.3.4</c> but
+/// <c>::/64</c> does not, <c>::ffff:0:0/96</c> contains no address at all), so IPv4 and mapped clients never reach
+/// it: an IPv4 network is a 32-bit value and mask here.
+/// </para>
+/// <para><see langword="default"/>(<see cref="IpNetwork"/>) is no network: it contains nothing.</para>
 /// </remarks>
-internal readonly struct IpNetwork : IEquatable<IpNetwork>
+internal readonly struct IpNetwork
 {
-    private const byte NoFamily = 0;
-    private const byte IPv4 = 4;
-    private const byte IPv6 = 6;
-    private const ulong IPv4MappedPrefix = 0xFFFF_0000_0000UL; // the low half of ::ffff:0.0.0.0
+    // InterNetwork or InterNetworkV6; Unknown (0) for default, which contains nothing.
+    private readonly AddressFamily _family;
+    private readonly uint _ipv4Network;
+    private readonly uint _ipv4Mask;
+    private readonly IPNetwork _ipv6Network;
 
-    // The network as 128 bits; an IPv4 network is held as its IPv4-mapped form with 96 more prefix bits.
-    private readonly ulong _high;
-    private readonly ulong _low;
-    private readonly byte _bits;
-    private readonly byte _family;
-
-    private IpNetwork(ulong high, ulong low, int bits, byte family)
+    private IpNetwork(uint ipv4Network, int prefixLength)
     {
-        _high = high;
-        _low = low;
-        _bits = (byte)bits;
-        _family = family;
+        _family = AddressFamily.InterNetwork;
+        _ipv4Mask = prefixLength == 0 ? 0 : uint.MaxValue << (32 - prefixLength);
+        _ipv4Network = ipv4Network;
+        _ipv6Network = default;
     }
 
-    /// <summary>The prefix length as written for the network's family: 0–32 for IPv4, 0–128 for IPv6.</summary>
-    public int PrefixLength => _family == IPv4 ? _bits - 96 : _bits;
-
-    /// <summary>Whether this is an IPv4 network (including one written in IPv4-mapped IPv6 form).</summary>
-    public bool IsIPv4 => _family == IPv4;
+    private IpNetwork(IPNetwork ipv6Network)
+    {
+        _family = AddressFamily.InterNetworkV6;
+        _ipv4Network = 0;
+        _ipv4Mask = 0;
+        _ipv6Network = ipv6Network;
+    }
 
     /// <summary>Parses a network or single host; see the type's remarks for the accepted forms.</summary>
     /// <param name="text">For example <c>10.0.0.0/8</c>, <c>192.168.1.7</c>, <c>::1</c>, <c>fd00::/8</c>.</param>
@@ -68,50 +73,39 @@ internal readonly struct IpNetwork : IEquatable<IpNetwork>
 
         var slash = text!.IndexOf('/');
         var address = IpAddressText.Parse(text, 0, slash < 0 ? text.Length : slash, allowZone: false);
-        if (address is null || !TryGetBits(address, out var high, out var low))
+        if (address is null)
         {
             return false;
         }
 
-        var isIPv4 = address.AddressFamily == AddressFamily.InterNetwork;
-        var maximum = isIPv4 ? 32 : 128;
-        var prefix = maximum;
-        if (slash >= 0 && !TryParsePrefix(text, slash + 1, maximum, out prefix))
+        var bytes = address.GetAddressBytes();
+        var prefix = bytes.Length * 8;
+        if ((slash >= 0 && !TryParsePrefix(text, slash + 1, bytes.Length * 8, out prefix)) || !HostBitsAreZero(bytes, prefix))
         {
             return false;
         }
 
-        var bits = isIPv4 ? prefix + 96 : prefix;
-        if ((high & ~HighMask(bits)) != 0 || (low & ~LowMask(bits)) != 0)
+        if (address.IsIPv4MappedToIPv6 && prefix >= 96)
         {
-            return false;
+            address = address.MapToIPv4();
+            prefix -= 96;
         }
 
-        var family = isIPv4 || (bits >= 96 && IsIPv4Mapped(high, low)) ? IPv4 : IPv6;
-        network = new IpNetwork(high, low, bits, family);
+        network = address.AddressFamily == AddressFamily.InterNetwork
+            ? new IpNetwork(IPv4Value(address), prefix)
+            : new IpNetwork(new IPNetwork(address, prefix));
         return true;
     }
 
-    /// <summary>Whether <paramref name="address"/> lies in this network; IPv4-mapped IPv6 counts as IPv4.</summary>
-    /// <param name="address">The address to test; <see langword="null"/> is in no network.</param>
-    /// <returns><see langword="true"/> when the address is in the network.</returns>
-    public bool Contains(IPAddress? address) =>
-        address is not null && TryGetBits(address, out var high, out var low) && Contains(high, low);
-
     /// <summary>Whether any of <paramref name="networks"/> contains <paramref name="address"/>.</summary>
     /// <param name="networks">The networks to test, in any order.</param>
-    /// <param name="address">The address; its bytes are read once for all networks.</param>
+    /// <param name="address">The address; IPv4-mapped IPv6 counts as IPv4, a zone is ignored.</param>
     /// <returns><see langword="true"/> when one of the networks contains the address.</returns>
     public static bool AnyContains(IReadOnlyList<IpNetwork> networks, IPAddress address)
     {
-        if (!TryGetBits(address, out var high, out var low))
-        {
-            return false;
-        }
-
         for (var i = 0; i < networks.Count; i++)
         {
-            if (networks[i].Contains(high, low))
+            if (networks[i].Contains(address))
             {
                 return true;
             }
@@ -120,89 +114,29 @@ internal readonly struct IpNetwork : IEquatable<IpNetwork>
         return false;
     }
 
-    /// <summary>The canonical form: <c>10.0.0.0/8</c>, <c>192.168.1.7/32</c>, <c>fd00::/8</c> (prefix always shown).</summary>
-    /// <returns>The network in CIDR notation, or an empty string for <see langword="default"/>.</returns>
-    public override string ToString()
+    private bool Contains(IPAddress address)
     {
-        if (_family == NoFamily)
+        if (address.AddressFamily == AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6)
         {
-            return string.Empty;
+            return _family == AddressFamily.InterNetwork && (IPv4Value(address) & _ipv4Mask) == _ipv4Network;
         }
 
-        var bytes = new byte[_family == IPv4 ? 4 : 16];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var half = i < bytes.Length - 8 ? _high : _low; // an IPv4 network's four bytes are the low half's last
-            bytes[i] = (byte)(half >> (8 * ((bytes.Length - 1 - i) % 8)));
-        }
-
-        return new IPAddress(bytes).ToString() + "/" + PrefixLength.ToString(CultureInfo.InvariantCulture);
+        return _family == AddressFamily.InterNetworkV6 && _ipv6Network.Contains(address);
     }
 
-    /// <inheritdoc />
-    public bool Equals(IpNetwork other) =>
-        _high == other._high && _low == other._low && _bits == other._bits && _family == other._family;
-
-    /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is IpNetwork other && Equals(other);
-
-    /// <inheritdoc />
-    public override int GetHashCode() => unchecked((_high.GetHashCode() * 397) ^ (_low.GetHashCode() * 31) ^ _bits);
-
-    /// <summary>Whether two networks are the same set of addresses written canonically.</summary>
-    /// <param name="left">One network.</param>
-    /// <param name="right">The other network.</param>
-    /// <returns><see langword="true"/> when they are equal.</returns>
-    public static bool operator ==(IpNetwork left, IpNetwork right) => left.Equals(right);
-
-    /// <summary>Whether two networks differ.</summary>
-    /// <param name="left">One network.</param>
-    /// <param name="right">The other network.</param>
-    /// <returns><see langword="true"/> when they are not equal.</returns>
-    public static bool operator !=(IpNetwork left, IpNetwork right) => !left.Equals(right);
-
-    private bool Contains(ulong high, ulong low) =>
-        _family != NoFamily
-        && (_family == IPv4) == IsIPv4Mapped(high, low)
-        && ((high ^ _high) & HighMask(_bits)) == 0
-        && ((low ^ _low) & LowMask(_bits)) == 0;
-
-    // The address as 128 bits, IPv4 in its IPv4-mapped form, so that both spellings of an IPv4 client compare alike.
-    private static bool TryGetBits(IPAddress address, out ulong high, out ulong low)
+    // The IPv4 address, or the IPv4 address inside an IPv4-mapped one (its last four bytes), as a number.
+    private static uint IPv4Value(IPAddress address)
     {
-        high = 0;
-        low = 0;
 #if NETSTANDARD2_0
         var bytes = address.GetAddressBytes();
-        var length = bytes.Length;
+        var at = bytes.Length - 4;
 #else
         Span<byte> bytes = stackalloc byte[16];
-        if (!address.TryWriteBytes(bytes, out var length))
-        {
-            return false;
-        }
+        _ = address.TryWriteBytes(bytes, out var length);
+        var at = length - 4;
 #endif
-        if (length == 4)
-        {
-            low = IPv4MappedPrefix | ((ulong)bytes[0] << 24) | ((ulong)bytes[1] << 16) | ((ulong)bytes[2] << 8) | bytes[3];
-            return true;
-        }
-
-        if (length != 16)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < 8; i++)
-        {
-            high = (high << 8) | bytes[i];
-            low = (low << 8) | bytes[i + 8];
-        }
-
-        return true;
+        return ((uint)bytes[at] << 24) | ((uint)bytes[at + 1] << 16) | ((uint)bytes[at + 2] << 8) | bytes[at + 3];
     }
-
-    private static bool IsIPv4Mapped(ulong high, ulong low) => high == 0 && (low >> 32) == 0xFFFF;
 
     private static bool TryParsePrefix(string text, int start, int maximum, out int prefix)
     {
@@ -227,8 +161,17 @@ internal readonly struct IpNetwork : IEquatable<IpNetwork>
         return prefix <= maximum;
     }
 
-    // The first `bits` of the 128, split into the high and the low 64. C# masks shift counts to 0–63, hence the cases.
-    private static ulong HighMask(int bits) => bits >= 64 ? ulong.MaxValue : bits == 0 ? 0 : ulong.MaxValue << (64 - bits);
+    private static bool HostBitsAreZero(byte[] bytes, int prefix)
+    {
+        for (var i = prefix / 8; i < bytes.Length; i++)
+        {
+            var hostMask = i == prefix / 8 ? 0xFF >> (prefix % 8) : 0xFF;
+            if ((bytes[i] & hostMask) != 0)
+            {
+                return false;
+            }
+        }
 
-    private static ulong LowMask(int bits) => bits <= 64 ? 0 : ulong.MaxValue << (128 - bits);
+        return true;
+    }
 }

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 
 namespace Owin.HealthEndpoint;
 
-/// <summary>Writes health responses: ping, status, a rendered probe answer, 404 and 405.</summary>
+/// <summary>Writes health responses: ping, status, a rendered answer (text or health+json), 404 and 405.</summary>
 /// <remarks>
 /// Bodies and boxed status codes are built once. Header values are new arrays for every response, because
 /// the OWIN contract lets anything downstream of us (a server, an outer middleware) change them in place.
@@ -35,14 +35,14 @@ internal static class HealthResponses
         return includeBody ? WriteBodyAsync(environment, PongBody) : Task.CompletedTask;
     }
 
-    public static Task WriteStatusAsync(IDictionary<string, object> environment, StatusReport report, bool includeBody)
+    public static Task WriteStatusAsync(IDictionary<string, object> environment, StatusBody status, bool includeBody)
     {
-        environment[OwinKeys.ResponseStatusCode] = report.Healthy ? Status200 : Status503;
+        environment[OwinKeys.ResponseStatusCode] = status.Run.Healthy ? Status200 : Status503;
         var headers = ResponseHeaders(environment);
         headers["Content-Type"] = new[] { "application/json" };
-        headers["Content-Length"] = new[] { report.ContentLength };
+        headers["Content-Length"] = new[] { status.ContentLength };
         AddNoCacheHeaders(headers);
-        return includeBody ? WriteBodyAsync(environment, report.Body) : Task.CompletedTask;
+        return includeBody ? WriteBodyAsync(environment, status.Bytes) : Task.CompletedTask;
     }
 
     /// <summary>A rendered answer: 200 when healthy, else 503.</summary>

@@ -3,7 +3,7 @@ namespace Owin.HealthEndpoint;
 /// <summary>Which health answer a request path asks for.</summary>
 internal enum HealthRouteKind
 {
-    /// <summary>Not a health path: the request goes to the app.</summary>
+    /// <summary>Not a health path: the request goes to the app (the <c>default</c> route).</summary>
     None,
 
     /// <summary>Under a per-check prefix, but no such check: 404.</summary>
@@ -21,7 +21,6 @@ internal enum HealthRouteKind
 /// <summary>A matched health path: its kind and, for a per-check path, the check's name.</summary>
 internal readonly struct HealthRoute
 {
-    public static readonly HealthRoute None;
     public static readonly HealthRoute Ping = new(HealthRouteKind.Ping);
     public static readonly HealthRoute Status = new(HealthRouteKind.Status);
 

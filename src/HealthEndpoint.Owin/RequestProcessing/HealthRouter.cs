@@ -1,112 +1,131 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace Owin.HealthEndpoint;
 
-/// <summary>Maps a request path to the opt-in health answer it asks for (livez, readyz, startupz, per-check, metrics), or to none.</summary>
+/// <summary>Maps a request path to the health answer it asks for — ping, status and the opt-in paths (livez, readyz, startupz, per-check, metrics) — or to none.</summary>
 /// <remarks>
-/// The middleware matches the two RT paths itself and creates a router only when an opt-in path is on, so that
-/// with the defaults a request for the app costs what it did before these paths existed. Every test here also
-/// starts with a length comparison; paths that are switched off are <see langword="null"/>.
+/// Built once from the options. <see cref="Match"/> tests the two RT paths first, inline, and looks at the opt-in
+/// paths only when one is on, so that with the defaults a request for the app costs two length comparisons and
+/// no allocation. A new exact path is one <see cref="HealthRouteKind"/> member and one <c>AddIfOn</c> line.
 /// </remarks>
 internal sealed class HealthRouter
 {
+    private readonly HealthPath _ping;
     private readonly HealthPath _status;
-    private readonly HealthPath? _live;
-    private readonly HealthPath? _ready;
-    private readonly HealthPath? _startup;
-    private readonly HealthPath? _metrics;
-    private readonly string[]? _checkNames;
+    private readonly OptInRoutes? _optIn;
 
     public HealthRouter(HealthEndpointOptions options, IReadOnlyList<string> checkNames)
     {
+        _ping = new HealthPath(options.PingPath);
         _status = new HealthPath(options.StatusPath);
-        _live = options.LivePath is null ? null : new HealthPath(options.LivePath);
-        _ready = options.ReadyPath is null ? null : new HealthPath(options.ReadyPath);
-        _startup = options.StartupPath is null ? null : new HealthPath(options.StartupPath);
-        _metrics = options.MetricsPath is null ? null : new HealthPath(options.MetricsPath);
-        _checkNames = options.PerCheckPaths ? new List<string>(checkNames).ToArray() : null;
+
+        var exact = new List<KeyValuePair<HealthPath, HealthRouteKind>>();
+        AddIfOn(exact, options.LivePath, HealthRouteKind.Live);
+        AddIfOn(exact, options.ReadyPath, HealthRouteKind.Ready);
+        AddIfOn(exact, options.StartupPath, HealthRouteKind.Startup);
+        AddIfOn(exact, options.MetricsPath, HealthRouteKind.Metrics);
+
+        // Per-check paths hang under the status path and, when it is on, the ready path.
+        var parents = new List<KeyValuePair<HealthPath, HealthRouteKind>>();
+        if (options.PerCheckPaths)
+        {
+            parents.Add(new(_status, HealthRouteKind.Status));
+            AddIfOn(parents, options.ReadyPath, HealthRouteKind.Ready);
+        }
+
+        _optIn = exact.Count > 0 || parents.Count > 0 ? new OptInRoutes(exact.ToArray(), parents.ToArray(), checkNames) : null;
     }
 
-    /// <summary>Whether any opt-in path is on; without one the middleware needs no router.</summary>
-    public static bool IsNeeded(HealthEndpointOptions options) =>
-        options.LivePath is not null || options.ReadyPath is not null || options.StartupPath is not null || options.PerCheckPaths
-        || options.MetricsPath is not null;
-
+    /// <summary>The route of <paramref name="path"/>; <c>default</c> (<see cref="HealthRouteKind.None"/>) for the app.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public HealthRoute Match(string path)
     {
-        if (_live is not null && _live.Matches(path))
+        if (_ping.Matches(path))
         {
-            return new HealthRoute(HealthRouteKind.Live);
+            return HealthRoute.Ping;
         }
 
-        if (_ready is not null && _ready.Matches(path))
+        if (_status.Matches(path))
         {
-            return new HealthRoute(HealthRouteKind.Ready);
+            return HealthRoute.Status;
         }
 
-        if (_startup is not null && _startup.Matches(path))
-        {
-            return new HealthRoute(HealthRouteKind.Startup);
-        }
-
-        if (_metrics is not null && _metrics.Matches(path))
-        {
-            return new HealthRoute(HealthRouteKind.Metrics);
-        }
-
-        return _checkNames is null ? HealthRoute.None : MatchPerCheck(path);
+        return _optIn is null ? default : _optIn.Match(path);
     }
 
-    private HealthRoute MatchPerCheck(string path)
+    private static void AddIfOn(List<KeyValuePair<HealthPath, HealthRouteKind>> routes, string? path, HealthRouteKind kind)
     {
-        if (TryMatchChild(_status, path, out var name))
+        if (path is not null)
         {
-            return CheckRoute(HealthRouteKind.Status, name);
+            routes.Add(new(new HealthPath(path), kind));
         }
-
-        if (_ready is not null && TryMatchChild(_ready, path, out name))
-        {
-            return CheckRoute(HealthRouteKind.Ready, name);
-        }
-
-        return HealthRoute.None;
     }
 
-    private HealthRoute CheckRoute(HealthRouteKind kind, string name)
+    private sealed class OptInRoutes(
+        KeyValuePair<HealthPath, HealthRouteKind>[] exact,
+        KeyValuePair<HealthPath, HealthRouteKind>[] parents,
+        IReadOnlyList<string> checkNames)
     {
-        foreach (var check in _checkNames!)
+        private readonly string[] _checkNames = new List<string>(checkNames).ToArray();
+
+        public HealthRoute Match(string path)
         {
-            if (string.Equals(check, name, StringComparison.OrdinalIgnoreCase))
+            foreach (var route in exact)
             {
-                return new HealthRoute(kind, check);
+                if (route.Key.Matches(path))
+                {
+                    return new HealthRoute(route.Value);
+                }
             }
+
+            foreach (var parent in parents)
+            {
+                if (TryMatchChild(parent.Key, path, out var name))
+                {
+                    return CheckRoute(parent.Value, name);
+                }
+            }
+
+            return default;
         }
 
-        // The prefix belongs to the health endpoint, so a typo is answered here (404), not by the app.
-        return new HealthRoute(HealthRouteKind.UnknownCheck);
-    }
-
-    // "<parent>/<name>" or "<parent>/<name>/", where name is one non-empty segment.
-    private static bool TryMatchChild(HealthPath parent, string path, out string name)
-    {
-        name = string.Empty;
-        var prefix = parent.Value;
-        if (path.Length < prefix.Length + 2
-            || path[prefix.Length] != '/'
-            || string.Compare(path, 0, prefix, 0, prefix.Length, StringComparison.OrdinalIgnoreCase) != 0)
+        private HealthRoute CheckRoute(HealthRouteKind kind, string name)
         {
-            return false;
+            foreach (var check in _checkNames)
+            {
+                if (string.Equals(check, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return new HealthRoute(kind, check);
+                }
+            }
+
+            // The prefix belongs to the health endpoint, so a typo is answered here (404), not by the app.
+            return new HealthRoute(HealthRouteKind.UnknownCheck);
         }
 
-        var end = path[path.Length - 1] == '/' ? path.Length - 1 : path.Length;
-        var start = prefix.Length + 1;
-        if (end <= start || path.IndexOf('/', start, end - start) >= 0)
+        // "<parent>/<name>" or "<parent>/<name>/", where name is one non-empty segment.
+        private static bool TryMatchChild(HealthPath parent, string path, out string name)
         {
-            return false;
-        }
+            name = string.Empty;
+            var prefix = parent.Value;
+            if (path.Length < prefix.Length + 2
+                || path[prefix.Length] != '/'
+                || string.Compare(path, 0, prefix, 0, prefix.Length, StringComparison.OrdinalIgnoreCase) != 0)
+            {
+                return false;
+            }
 
-        name = path.Substring(start, end - start);
-        return true;
+            var end = path[path.Length - 1] == '/' ? path.Length - 1 : path.Length;
+            var start = prefix.Length + 1;
+            if (end <= start || path.IndexOf('/', start, end - start) >= 0)
+            {
+                return false;
+            }
+
+            name = path.Substring(start, end - start);
+            return true;
+        }
     }
 }

@@ -19,6 +19,7 @@ internal sealed class CheckSlot
     private readonly DedicatedThreadScheduler _scheduler;
     private readonly object _gate = new();
     private Task? _operation;
+    private Task? _abandoned;
 
     public CheckSlot(string name, HealthCheck? check)
     {
@@ -31,6 +32,12 @@ internal sealed class CheckSlot
 
     /// <summary>False when nothing is configured for this dependency; it then reports skipped.</summary>
     public bool IsConfigured => _check is not null;
+
+    /// <summary>1 while an operation that missed a run's deadline is still running, else 0 (a metric reads it).</summary>
+    public int AbandonedOperations => Volatile.Read(ref _abandoned) is { IsCompleted: false } ? 1 : 0;
+
+    /// <summary>Records that <paramref name="operation"/> missed a run's deadline; it counts until it ends.</summary>
+    public void Abandon(Task operation) => Volatile.Write(ref _abandoned, operation);
 
     /// <summary>Returns the operation still in progress, if any, else starts a new one with this token.</summary>
     public Task Acquire(CancellationToken cancellationToken)

@@ -11,6 +11,9 @@ namespace Owin.HealthEndpoint;
 /// Runs every check concurrently under one hard deadline, shares each run between concurrent status
 /// requests (single-flight), and reuses a finished run for the cache duration.
 /// </summary>
+/// <remarks>
+/// It returns outcomes and timings (<see cref="CheckRun"/>), never wire bytes: Rendering/ turns a run into a body.
+/// </remarks>
 internal sealed class HealthCheckRunner
 {
     private readonly CheckSlot[] _slots;
@@ -18,19 +21,24 @@ internal sealed class HealthCheckRunner
     private readonly long _cacheTicks;
     private readonly long _failureCacheTicks;
     private readonly ILogger _logger;
+    private readonly HealthEndpointMetrics _metrics;
+    private readonly CheckStateLog _stateLog;
     private readonly object _gate = new();
 
     // The run in progress, or the last finished one. While it is fresh (Stopwatch time before _freshUntil) it is
     // returned without taking the lock: status probes under load do not queue behind each other.
-    private volatile Task<StatusReport>? _current;
+    private volatile Task<CheckRun>? _current;
     private long _freshUntil;
 
-    public HealthCheckRunner(IReadOnlyList<CheckSlot> slots, TimeSpan timeout, TimeSpan cacheDuration, ILogger logger)
+    public HealthCheckRunner(
+        IReadOnlyList<CheckSlot> slots, TimeSpan timeout, TimeSpan cacheDuration, ILogger logger, HealthEndpointMetrics metrics, MonotonicClock clock)
     {
         _slots = new CheckSlot[slots.Count];
+        var names = new string[slots.Count];
         for (var i = 0; i < _slots.Length; i++)
         {
             _slots[i] = slots[i];
+            names[i] = slots[i].Name;
         }
 
         _timeout = timeout;
@@ -42,15 +50,18 @@ internal sealed class HealthCheckRunner
         // most four runs a second by default, each with at most one operation per dependency.
         _failureCacheTicks = _cacheTicks / 4;
         _logger = logger;
+        _metrics = metrics;
+        _stateLog = new CheckStateLog(names, logger, clock);
     }
 
     /// <summary>Returns the run in progress, or the last one while it is fresh, or starts a new run.</summary>
     /// <remarks>The returned task never faults: a failure anywhere becomes a <c>fail</c> token.</remarks>
-    public Task<StatusReport> GetReportAsync()
+    public Task<CheckRun> GetRunAsync()
     {
         var current = _current;
         if (IsReusable(current))
         {
+            _metrics.RunReused(current!);
             return current!;
         }
 
@@ -59,12 +70,15 @@ internal sealed class HealthCheckRunner
             current = _current;
             if (IsReusable(current))
             {
+                _metrics.RunReused(current!);
                 return current!;
             }
 
+            _metrics.RunStarted();
+
             // Waiters resume on the thread pool, never on the thread that finished the last check: that may be
             // a driver's socket reader (StackExchange.Redis 1.2.6), which must not be kept busy writing responses.
-            var completion = new TaskCompletionSource<StatusReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var completion = new TaskCompletionSource<CheckRun>(TaskCreationOptions.RunContinuationsAsynchronously);
             _current = completion.Task;
             _ = CompleteRunAsync(completion);
             return completion.Task;
@@ -72,29 +86,30 @@ internal sealed class HealthCheckRunner
     }
 
     // A finished run's _freshUntil was written before the run completed, so seeing it completed means seeing that.
-    private bool IsReusable(Task<StatusReport>? run) =>
+    private bool IsReusable(Task<CheckRun>? run) =>
         run is not null && (!run.IsCompleted || Stopwatch.GetTimestamp() < Volatile.Read(ref _freshUntil));
 
-    private async Task CompleteRunAsync(TaskCompletionSource<StatusReport> completion)
+    private async Task CompleteRunAsync(TaskCompletionSource<CheckRun> completion)
     {
-        StatusReport report;
+        CheckRun run;
         try
         {
-            report = await RunChecksAsync().ConfigureAwait(false);
+            run = await RunChecksAsync().ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             RunnerLog.RunFailed(_logger, exception);
-            report = FailEveryConfiguredCheck();
+            run = FailEveryConfiguredCheck();
         }
 
-        Volatile.Write(ref _freshUntil, Stopwatch.GetTimestamp() + (report.Healthy ? _cacheTicks : _failureCacheTicks));
-        completion.SetResult(report);
+        Volatile.Write(ref _freshUntil, Stopwatch.GetTimestamp() + (run.Healthy ? _cacheTicks : _failureCacheTicks));
+        completion.SetResult(run);
     }
 
-    private async Task<StatusReport> RunChecksAsync()
+    private async Task<CheckRun> RunChecksAsync()
     {
         var started = Stopwatch.GetTimestamp();
+        var startedAt = DateTime.UtcNow;
 
         // One timer per run: it cancels the checks' token (for drivers that listen) and completes the deadline
         // task that every wait races against (for drivers that do not).
@@ -102,19 +117,19 @@ internal sealed class HealthCheckRunner
         var deadline = Task.Delay(Timeout.Infinite, deadlineSource.Token);
 
         var operations = new List<Task>(_slots.Length);
-        var outcomes = new Task<CheckOutcome>[_slots.Length];
+        var results = new Task<CheckResult>[_slots.Length];
         for (var i = 0; i < _slots.Length; i++)
         {
             var slot = _slots[i];
             if (!slot.IsConfigured)
             {
-                outcomes[i] = Task.FromResult(CheckOutcome.Skipped);
+                results[i] = Task.FromResult(new CheckResult(slot.Name, CheckOutcome.Skipped));
                 continue;
             }
 
             var operation = slot.Acquire(deadlineSource.Token);
             operations.Add(operation);
-            outcomes[i] = WaitForOutcomeAsync(slot.Name, operation, deadline, started);
+            results[i] = AwaitCheckResultAsync(slot, operation, deadline, started, startedAt);
         }
 
         // The token must stay valid for operations that outlive the deadline, so it is disposed after they end.
@@ -125,47 +140,55 @@ internal sealed class HealthCheckRunner
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
-        await Task.WhenAll(outcomes).ConfigureAwait(false);
-        var results = new KeyValuePair<string, CheckOutcome>[_slots.Length];
-        for (var i = 0; i < results.Length; i++)
-        {
-            results[i] = new KeyValuePair<string, CheckOutcome>(_slots[i].Name, outcomes[i].Result);
-        }
-
-        return StatusJson.Encode(results);
+        var finished = await Task.WhenAll(results).ConfigureAwait(false);
+        return CheckRun.Create(finished);
     }
 
-    private async Task<CheckOutcome> WaitForOutcomeAsync(string name, Task operation, Task deadline, long started)
+    private async Task<CheckResult> AwaitCheckResultAsync(CheckSlot slot, Task operation, Task deadline, long started, DateTime startedAt)
     {
         var first = await Task.WhenAny(operation, deadline).ConfigureAwait(false);
-        if (first != operation)
-        {
-            RunnerLog.CheckTimedOut(_logger, name, (long)_timeout.TotalMilliseconds);
-            return CheckOutcome.Fail;
-        }
-
-        if (operation.Status == TaskStatus.RanToCompletion)
-        {
-            return CheckOutcome.Ok;
-        }
-
-        var elapsed = (Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency;
-        var exception = operation.Exception?.InnerExceptions.Count == 1
-            ? operation.Exception.InnerException
-            : (Exception?)operation.Exception ?? new OperationCanceledException("The check was cancelled.");
-        RunnerLog.CheckFailed(_logger, name, elapsed, exception);
-        return CheckOutcome.Fail;
+        var outcome = first == operation && operation.Status == TaskStatus.RanToCompletion ? CheckOutcome.Ok : CheckOutcome.Fail;
+        var elapsed = TimeSpan.FromTicks((Stopwatch.GetTimestamp() - started) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+        return CheckFinished(slot, operation, first == operation, outcome, elapsed, startedAt);
     }
 
-    private StatusReport FailEveryConfiguredCheck()
+    // The one place where a check's outcome and elapsed time in this run are known: metrics, the state log, and
+    // the result that Rendering/ shows. An abandoned check reports the deadline as its time: all that is known.
+    private CheckResult CheckFinished(
+        CheckSlot slot, Task operation, bool finishedInTime, CheckOutcome outcome, TimeSpan elapsed, DateTime startedAt)
     {
-        var results = new KeyValuePair<string, CheckOutcome>[_slots.Length];
+        _metrics.CheckFinished(slot.Name, outcome, elapsed);
+        if (!finishedInTime)
+        {
+            slot.Abandon(operation);
+            _stateLog.TimedOut(slot.Name, _timeout);
+            return new CheckResult(slot.Name, outcome, _timeout, startedAt);
+        }
+
+        if (outcome == CheckOutcome.Ok)
+        {
+            _stateLog.Succeeded(slot.Name);
+        }
+        else
+        {
+            var exception = operation.Exception?.InnerExceptions.Count == 1
+                ? operation.Exception.InnerException!
+                : (Exception?)operation.Exception ?? new OperationCanceledException("The check was cancelled.");
+            _stateLog.Failed(slot.Name, elapsed, exception);
+        }
+
+        return new CheckResult(slot.Name, outcome, elapsed, startedAt);
+    }
+
+    private CheckRun FailEveryConfiguredCheck()
+    {
+        var results = new CheckResult[_slots.Length];
         for (var i = 0; i < results.Length; i++)
         {
             var outcome = _slots[i].IsConfigured ? CheckOutcome.Fail : CheckOutcome.Skipped;
-            results[i] = new KeyValuePair<string, CheckOutcome>(_slots[i].Name, outcome);
+            results[i] = new CheckResult(_slots[i].Name, outcome);
         }
 
-        return StatusJson.Encode(results);
+        return CheckRun.Create(results);
     }
 }

@@ -1,8 +1,15 @@
+using System.Linq;
 using System.Net;
+using static Owin.HealthEndpoint.Tests.Access.NetworkProbes;
 
 namespace Owin.HealthEndpoint.Tests.Access;
 
-/// <summary>CIDR parsing (strict), canonical text, and membership for IPv4, IPv6 and IPv4-mapped IPv6.</summary>
+/// <summary>CIDR parsing (strict) and membership for IPv4, IPv6 and IPv4-mapped IPv6.</summary>
+/// <remarks>
+/// The network's only query is <see cref="IpNetwork.AnyContains"/>, so "parses to 10.0.0.0/8" is asserted as "contains
+/// the first and last address of 10.0.0.0/8 (in both IPv4 spellings) and neither neighbour": CIDR blocks are nested or
+/// disjoint, so a block that holds both ends of another and neither neighbour is that block.
+/// </remarks>
 [TestFixture]
 public sealed class IpNetworkTests
 {
@@ -33,7 +40,7 @@ public sealed class IpNetworkTests
         var parsed = IpNetwork.TryParse(text, out var network);
 
         Assert.That(parsed, Is.True);
-        Assert.That(network.ToString(), Is.EqualTo(canonical));
+        AssertIsNetwork(network, canonical);
     }
 
     [TestCase(null)]
@@ -137,25 +144,25 @@ public sealed class IpNetworkTests
     [TestCase("::/80", "::1.2.3.4", true)]
     public void Contains_Address_MatchesTable(string network, string address, bool expected)
     {
-        Assert.That(Parse(network).Contains(IPAddress.Parse(address)), Is.EqualTo(expected));
+        Assert.That(Contains(Parse(network), IPAddress.Parse(address)), Is.EqualTo(expected));
     }
 
     // Network = the first `prefix` bits set; inside = all 128 bits set; outside = inside with the last network bit cleared.
+    // Inside with a host bit cleared and outside with the last network bit cleared pin the prefix length exactly.
     [Test]
     public void Contains_EveryIPv6PrefixLength_DecidesOnTheLastNetworkBit([Range(0, 128)] int prefix)
     {
         var network = Parse(Address(16, prefix, clearBit: -1) + "/" + prefix);
 
-        Assert.That(network.PrefixLength, Is.EqualTo(prefix));
-        Assert.That(network.Contains(Address(16, 128, clearBit: -1)), Is.True);
+        Assert.That(Contains(network, Address(16, 128, clearBit: -1)), Is.True);
         if (prefix < 128)
         {
-            Assert.That(network.Contains(Address(16, 128, clearBit: prefix)), Is.True, "a host bit");
+            Assert.That(Contains(network, Address(16, 128, clearBit: prefix)), Is.True, "a host bit");
         }
 
         if (prefix > 0)
         {
-            Assert.That(network.Contains(Address(16, 128, clearBit: prefix - 1)), Is.False, "the last network bit");
+            Assert.That(Contains(network, Address(16, 128, clearBit: prefix - 1)), Is.False, "the last network bit");
         }
     }
 
@@ -164,17 +171,16 @@ public sealed class IpNetworkTests
     {
         var network = Parse(Address(4, prefix, clearBit: -1) + "/" + prefix);
 
-        Assert.That(network.PrefixLength, Is.EqualTo(prefix));
-        Assert.That(network.Contains(Address(4, 32, clearBit: -1)), Is.True);
-        Assert.That(network.Contains(IPAddress.Parse("::ffff:255.255.255.255")), Is.True);
+        Assert.That(Contains(network, Address(4, 32, clearBit: -1)), Is.True);
+        Assert.That(Contains(network, IPAddress.Parse("::ffff:255.255.255.255")), Is.True);
         if (prefix < 32)
         {
-            Assert.That(network.Contains(Address(4, 32, clearBit: prefix)), Is.True, "a host bit");
+            Assert.That(Contains(network, Address(4, 32, clearBit: prefix)), Is.True, "a host bit");
         }
 
         if (prefix > 0)
         {
-            Assert.That(network.Contains(Address(4, 32, clearBit: prefix - 1)), Is.False, "the last network bit");
+            Assert.That(Contains(network, Address(4, 32, clearBit: prefix - 1)), Is.False, "the last network bit");
         }
     }
 
@@ -190,40 +196,15 @@ public sealed class IpNetworkTests
     }
 
     [Test]
-    public void Contains_IPv4AndIPv6Addresses_AllocatesNothing()
-    {
-        var networks = new[] { Parse("10.0.0.0/8"), Parse("fd00::/8") };
-        var addresses = new[] { IPAddress.Parse("10.1.2.3"), IPAddress.Parse("::ffff:10.1.2.3"), IPAddress.Parse("fd00::1") };
-        var hits = 0;
-        hits += IpNetwork.AnyContains(networks, addresses[0]) ? 1 : 0;
-
-        var before = System.GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
-        {
-            hits += networks[0].Contains(addresses[i % 3]) ? 1 : 0;
-            hits += IpNetwork.AnyContains(networks, addresses[i % 3]) ? 1 : 0;
-        }
-
-        Assert.That(System.GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
-        Assert.That(hits, Is.GreaterThan(1000));
-    }
-
-    [Test]
-    public void Contains_Null_ReturnsFalse()
-    {
-        Assert.That(Parse("0.0.0.0/0").Contains(null), Is.False);
-    }
-
-    [Test]
-    public void Default_ContainsNothingAndPrintsEmpty()
+    public void Default_ContainsNothing()
     {
         var network = default(IpNetwork);
 
-        Assert.That(network.Contains(IPAddress.Parse("::")), Is.False);
-        Assert.That(network.Contains(IPAddress.Parse("0.0.0.0")), Is.False);
-        Assert.That(network.ToString(), Is.Empty);
+        Assert.That(Contains(network, IPAddress.Parse("::")), Is.False);
+        Assert.That(Contains(network, IPAddress.Parse("0.0.0.0")), Is.False);
     }
 
+    // Formerly PrefixLength and IsIPv4: the network is the block of that length in that family.
     [TestCase("10.0.0.0/8", 8, true)]
     [TestCase("::ffff:10.0.0.0/104", 8, true)]
     [TestCase("192.168.1.7", 32, true)]
@@ -231,12 +212,12 @@ public sealed class IpNetworkTests
     [TestCase("::1", 128, false)]
     public void PrefixLength_ParsedNetwork_IsPerFamily(string text, int prefixLength, bool isIPv4)
     {
-        var network = Parse(text);
+        var address = IPAddress.Parse(text.Split('/')[0]);
 
-        Assert.That(network.PrefixLength, Is.EqualTo(prefixLength));
-        Assert.That(network.IsIPv4, Is.EqualTo(isIPv4));
+        AssertIsNetwork(Parse(text), (isIPv4 ? address.MapToIPv4() : address) + "/" + prefixLength);
     }
 
+    // Formerly == and Equals: two spellings are equal when each holds the other's ends and neither's neighbours.
     [TestCase("10.0.0.0/8", "::ffff:10.0.0.0/104", true)]
     [TestCase("10.0.0.0/8", "10.0.0.0/9", false)]
     [TestCase("0.0.0.0/0", "::/0", false)]
@@ -244,23 +225,12 @@ public sealed class IpNetworkTests
     [TestCase("fd00::/8", "FD00::/8", true)]
     public void Equals_TwoNetworks_ComparesTheSetOfAddresses(string left, string right, bool equal)
     {
-        Assert.That(Parse(left) == Parse(right), Is.EqualTo(equal));
-        Assert.That(Parse(left).Equals((object)Parse(right)), Is.EqualTo(equal));
-        if (equal)
-        {
-            Assert.That(Parse(left).GetHashCode(), Is.EqualTo(Parse(right).GetHashCode()));
-        }
-    }
+        var probes = NetworkProbes.Probes(left).Concat(NetworkProbes.Probes(right)).ToArray();
 
-    [TestCase("10.0.0.0/8")]
-    [TestCase("::ffff:10.0.0.0/104")]
-    [TestCase("2001:db8::/32")]
-    [TestCase("::/0")]
-    public void ToString_ParsedAgain_GivesTheSameNetwork(string text)
-    {
-        var network = Parse(text);
+        var leftMembers = probes.Select(address => Contains(Parse(left), address));
+        var rightMembers = probes.Select(address => Contains(Parse(right), address));
 
-        Assert.That(Parse(network.ToString()), Is.EqualTo(network));
+        Assert.That(leftMembers.SequenceEqual(rightMembers), Is.EqualTo(equal));
     }
 
     [TestCase("203.0.113.9", false)]
@@ -273,28 +243,5 @@ public sealed class IpNetworkTests
 
         Assert.That(IpNetwork.AnyContains(networks, IPAddress.Parse(address)), Is.EqualTo(expected));
         Assert.That(IpNetwork.AnyContains(System.Array.Empty<IpNetwork>(), IPAddress.Parse(address)), Is.False);
-    }
-
-    private static IpNetwork Parse(string text)
-    {
-        Assert.That(IpNetwork.TryParse(text, out var network), Is.True, text);
-        return network;
-    }
-
-    // An address of `length` bytes whose first `ones` bits are set, with bit `clearBit` (from the left) cleared.
-    private static IPAddress Address(int length, int ones, int clearBit)
-    {
-        var bytes = new byte[length];
-        for (var bit = 0; bit < ones; bit++)
-        {
-            bytes[bit / 8] |= (byte)(0x80 >> (bit % 8));
-        }
-
-        if (clearBit >= 0)
-        {
-            bytes[clearBit / 8] &= (byte)~(0x80 >> (clearBit % 8));
-        }
-
-        return new IPAddress(bytes);
     }
 }

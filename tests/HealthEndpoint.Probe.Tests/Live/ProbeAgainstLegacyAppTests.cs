@@ -29,7 +29,7 @@ public sealed class ProbeAgainstLegacyAppTests
     }
 
     [Test]
-    public async Task Ping_PluginMode_IsOkWithTimePerfdataOnly()
+    public async Task Ping_MonitoringMode_IsOkWithTimePerfdataOnly()
     {
         var run = await ProbeProcess.RunAsync("--plugin", Url("/healthz/ping"));
 
@@ -38,7 +38,7 @@ public sealed class ProbeAgainstLegacyAppTests
     }
 
     [Test]
-    public async Task Status_PluginMode_IsOkWithDatabasePerfdataAndNoSkippedRedis()
+    public async Task Status_MonitoringMode_IsOkWithDatabasePerfdataAndNoSkippedRedis()
     {
         var run = await ProbeProcess.RunAsync("--plugin", "--timeout", "5s", Url("/healthz/status"));
 
@@ -53,12 +53,12 @@ public sealed class ProbeAgainstLegacyAppTests
         {
             await LiveEnvironment.Postgres.StopAsync();
 
-            var plugin = await ProbeProcess.RunAsync("--plugin", Url("/healthz/status"));
+            var monitoring = await ProbeProcess.RunAsync("--plugin", Url("/healthz/status"));
             var container = await ProbeProcess.RunAsync(Url("/healthz/status"));
             var ping = await ProbeProcess.RunAsync(Url("/healthz/ping"));
 
-            Assert.That(plugin.ExitCode, Is.EqualTo(2), plugin.ToString());
-            Assert.That(plugin.Line, Does.Match($@"^HEALTHENDPOINT CRITICAL - 503 in \d+ ms, database fail \| {Time} 'database'=0;;1:;0;1$"));
+            Assert.That(monitoring.ExitCode, Is.EqualTo(2), monitoring.ToString());
+            Assert.That(monitoring.Line, Does.Match($@"^HEALTHENDPOINT CRITICAL - 503 in \d+ ms, database fail \| {Time} 'database'=0;;1:;0;1$"));
             Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
             Assert.That(container.Line, Does.Match($@"^FAIL 503 GET {UrlPattern("/healthz/status")} in \d+ ms \(expected 2xx\)$"));
             Assert.That(ping.ExitCode, Is.Zero, "ping does not depend on the database: " + ping);

@@ -4,14 +4,14 @@ using Microsoft.Extensions.Configuration;
 
 namespace Owin.HealthEndpoint.Plugin;
 
-/// <summary>Reads the opt-in probe settings, all off when unset, so that the RT contract stays as it is.</summary>
+/// <summary>Reads the opt-in settings (Kubernetes-style paths, health+json, allowlist), all off when unset, so that the RT contract stays as it is.</summary>
 /// <remarks>
 /// Keys: <c>HealthEndpoint:LivePath</c>, <c>:ReadyPath</c>, <c>:StartupPath</c> (a path turns the probe on; unset
 /// or empty = off), <c>:PerCheckPaths</c>, <c>:ProbeQueries</c>, <c>:HealthJson</c> (true, false, 1, 0, unset = false),
 /// and <c>:AllowedNetworks</c>, <c>:TrustedProxies</c> (CIDR lists: a JSON array, or one string separated by <c>;</c>,
 /// <c>,</c> or spaces; unset = everyone allowed).
 /// </remarks>
-internal static class ProbeSettings
+internal static class OptInSettings
 {
     public const int Unset = 0;
     public const int On = 1;

@@ -3,16 +3,16 @@ using System.Collections.Generic;
 
 namespace Owin.HealthEndpoint;
 
-/// <summary>The Kubernetes-style query of a probe request: <c>?verbose</c> and <c>?exclude=&lt;check&gt;</c>.</summary>
+/// <summary>The Kubernetes-style query of a health request (on when <see cref="HealthEndpointOptions.ProbeQueries"/> is): <c>?verbose</c> and <c>?exclude=&lt;check&gt;</c>.</summary>
 /// <remarks>
 /// As in the Kubernetes API server, <c>verbose</c> counts when present (any value but <c>false</c> or <c>0</c>),
 /// <c>exclude</c> may repeat (and may hold a comma-separated list), and unknown names and parameters are ignored.
 /// </remarks>
-internal sealed class ProbeQuery
+internal sealed class HealthQuery
 {
-    public static readonly ProbeQuery Empty = new(false, Array.Empty<string>());
+    public static readonly HealthQuery Empty = new(false, Array.Empty<string>());
 
-    private ProbeQuery(bool verbose, IReadOnlyList<string> excluded)
+    private HealthQuery(bool verbose, IReadOnlyList<string> excluded)
     {
         Verbose = verbose;
         Excluded = excluded;
@@ -35,7 +35,7 @@ internal sealed class ProbeQuery
         return false;
     }
 
-    public static ProbeQuery Parse(IDictionary<string, object> environment)
+    public static HealthQuery Parse(IDictionary<string, object> environment)
     {
         if (!environment.TryGetValue(OwinKeys.RequestQueryString, out var value) || value is not string query || query.Length == 0)
         {
@@ -65,7 +65,7 @@ internal sealed class ProbeQuery
             }
         }
 
-        return verbose || excluded.Count > 0 ? new ProbeQuery(verbose, excluded) : Empty;
+        return verbose || excluded.Count > 0 ? new HealthQuery(verbose, excluded) : Empty;
     }
 
     private static string Decode(string text)

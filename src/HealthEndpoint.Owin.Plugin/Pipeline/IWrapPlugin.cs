@@ -11,7 +11,7 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// app built so far, return the app that replaces it.
 /// </summary>
 /// <remarks>A plugin that does not implement this is created, and skipped when the pipeline is built.</remarks>
-public interface IWrapPlugin
+public interface IWrapPlugin : IPlugin
 {
     /// <summary>Wraps the app built so far; called once, at startup.</summary>
     /// <param name="app">The app made of the legacy app and every plugin listed before this one.</param>

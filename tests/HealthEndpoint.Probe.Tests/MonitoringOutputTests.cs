@@ -3,9 +3,9 @@ using Owin.HealthEndpoint.Probe;
 
 namespace HealthEndpoint.Probe.Tests;
 
-/// <summary>Plugin mode: state, text, perfdata and exit code for every kind of response.</summary>
+/// <summary>Monitoring mode (<c>--plugin</c>): state, text, perfdata and exit code for every kind of response.</summary>
 [TestFixture]
-public sealed class PluginOutputTests
+public sealed class MonitoringOutputTests
 {
     private const string Json = "application/json";
     private static readonly Uri Status = new("http://127.0.0.1:8080/healthz/status");
@@ -48,7 +48,7 @@ public sealed class PluginOutputTests
     {
         var result = ProbeResult.Response(Status, TimeSpan.FromMilliseconds(4), statusCode, mediaType, body, bodyTruncated: false);
 
-        var outcome = PluginOutput.Format(result, ProbeArguments.Parse(["--plugin", Status.ToString()]));
+        var outcome = MonitoringOutput.Format(result, ProbeArguments.Parse(["--plugin", Status.ToString()]));
 
         Assert.That(outcome, Is.EqualTo(new ProbeOutcome(exitCode, line)));
     }
@@ -61,7 +61,7 @@ public sealed class PluginOutputTests
         var result = ProbeResult.Response(
             Status, TimeSpan.FromMilliseconds(milliseconds), 200, Json, """{"checks":{"database":"ok"},"status":"ok"}""", bodyTruncated: false);
 
-        var outcome = PluginOutput.Format(result, ProbeArguments.Parse(["--plugin", Status.ToString(), "-w", "250ms", "-c", "1s"]));
+        var outcome = MonitoringOutput.Format(result, ProbeArguments.Parse(["--plugin", Status.ToString(), "-w", "250ms", "-c", "1s"]));
 
         Assert.That(outcome, Is.EqualTo(new ProbeOutcome(exitCode, line)));
     }
@@ -71,7 +71,7 @@ public sealed class PluginOutputTests
     {
         var result = ProbeResult.Response(Status, TimeSpan.FromMilliseconds(4), 200, Json, "{", bodyTruncated: true);
 
-        var outcome = PluginOutput.Format(result, ProbeArguments.Parse(["--plugin", Status.ToString()]));
+        var outcome = MonitoringOutput.Format(result, ProbeArguments.Parse(["--plugin", Status.ToString()]));
 
         Assert.That(outcome, Is.EqualTo(new ProbeOutcome(3, "HEALTHENDPOINT UNKNOWN - 200 in 4 ms, unexpected status body: larger than 64 KiB | 'time'=0.004s;;;0")));
     }
@@ -81,7 +81,7 @@ public sealed class PluginOutputTests
     {
         var result = ProbeResult.Failed(Status, TimeSpan.FromSeconds(2), "timeout: no response from 127.0.0.1:8080 within 2 s");
 
-        var outcome = PluginOutput.Format(result, ProbeArguments.Parse(["--plugin", Status.ToString()]));
+        var outcome = MonitoringOutput.Format(result, ProbeArguments.Parse(["--plugin", Status.ToString()]));
 
         Assert.That(outcome, Is.EqualTo(new ProbeOutcome(2, "HEALTHENDPOINT CRITICAL - timeout: no response from 127.0.0.1:8080 within 2 s")));
     }
@@ -89,6 +89,6 @@ public sealed class PluginOutputTests
     [Test]
     public void Usage_AnyMessage_IsUnknownWithExitThree()
     {
-        Assert.That(PluginOutput.Usage("missing URL"), Is.EqualTo(new ProbeOutcome(3, "HEALTHENDPOINT UNKNOWN - missing URL")));
+        Assert.That(MonitoringOutput.Usage("missing URL"), Is.EqualTo(new ProbeOutcome(3, "HEALTHENDPOINT UNKNOWN - missing URL")));
     }
 }

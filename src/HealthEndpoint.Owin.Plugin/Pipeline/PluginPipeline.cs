@@ -19,9 +19,9 @@ public sealed class PluginPipeline : IDisposable
     /// <summary>The configuration key of the ordered plugin list.</summary>
     public const string PluginsKey = "Plugins";
 
-    private readonly IReadOnlyList<object> _plugins;
+    private readonly IReadOnlyList<IPlugin> _plugins;
 
-    private PluginPipeline(AppFunc app, IReadOnlyList<object> plugins)
+    private PluginPipeline(AppFunc app, IReadOnlyList<IPlugin> plugins)
     {
         App = app;
         _plugins = plugins;
@@ -32,9 +32,6 @@ public sealed class PluginPipeline : IDisposable
 
     /// <summary>The outermost app: what the server should run.</summary>
     public AppFunc App { get; }
-
-    /// <summary>Every plugin created, in list order, including those without the wrap contract.</summary>
-    public IReadOnlyList<object> Plugins => _plugins;
 
     /// <summary>Builds the pipeline from the <c>Plugins</c> list in <paramref name="context"/>'s configuration.</summary>
     /// <param name="app">The legacy app, innermost.</param>
@@ -85,7 +82,7 @@ public sealed class PluginPipeline : IDisposable
         ValidateNames(names, catalog);
 
         var logger = context.LoggerFactory.CreateLogger(typeof(PluginPipeline).FullName!);
-        var plugins = new List<object>(names.Count);
+        var plugins = new List<IPlugin>(names.Count);
         try
         {
             foreach (var name in names)
@@ -185,7 +182,7 @@ public sealed class PluginPipeline : IDisposable
         }
     }
 
-    private static void DisposeAll(IReadOnlyList<object> plugins)
+    private static void DisposeAll(IReadOnlyList<IPlugin> plugins)
     {
         for (var i = plugins.Count - 1; i >= 0; i--)
         {

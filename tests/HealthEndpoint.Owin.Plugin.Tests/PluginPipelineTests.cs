@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
 using Owin.HealthEndpoint.Testing;
 
-namespace Owin.HealthEndpoint.Tests;
+namespace Owin.HealthEndpoint.Plugin.Tests;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
@@ -39,21 +39,20 @@ public sealed class PluginPipelineTests
             .Add("Passive", _ =>
             {
                 created++;
-                return new object();
+                return new PassivePlugin();
             });
 
         using var pipeline = PluginPipeline.Build(new RecordingApp().Invoke, ["Passive", "Wraps"], catalog, Context());
         await pipeline.App(OwinEnvironment.Create("GET", "/"));
 
         Assert.That(created, Is.EqualTo(1));
-        Assert.That(pipeline.Plugins, Has.Count.EqualTo(2));
         Assert.That(trace, Is.EqualTo(new[] { "Wraps" }));
     }
 
     [Test]
     public void Build_UnknownPluginName_ThrowsNamingIt()
     {
-        var catalog = new PluginCatalog().Add("HealthEndpoint", _ => new object());
+        var catalog = new PluginCatalog().Add("HealthEndpoint", _ => new PassivePlugin());
 
         var exception = Assert.Throws<HealthEndpointConfigurationException>(
             () => PluginPipeline.Build(new RecordingApp().Invoke, ["HealthEndpoint", "RT::Extension::Nope"], catalog, Context()));
@@ -66,7 +65,11 @@ public sealed class PluginPipelineTests
     public void Build_UnknownName_CreatesNoPluginAtAll()
     {
         var created = 0;
-        var catalog = new PluginCatalog().Add("Known", _ => ++created);
+        var catalog = new PluginCatalog().Add("Known", _ =>
+        {
+            created++;
+            return new PassivePlugin();
+        });
 
         Assert.Throws<HealthEndpointConfigurationException>(
             () => PluginPipeline.Build(new RecordingApp().Invoke, ["Known", "Unknown"], catalog, Context()));
@@ -76,7 +79,7 @@ public sealed class PluginPipelineTests
     [Test]
     public void Build_NameListedTwice_Throws()
     {
-        var catalog = new PluginCatalog().Add("A", _ => new object());
+        var catalog = new PluginCatalog().Add("A", _ => new PassivePlugin());
 
         var exception = Assert.Throws<HealthEndpointConfigurationException>(
             () => PluginPipeline.Build(new RecordingApp().Invoke, ["A", "a"], catalog, Context()));
@@ -181,7 +184,11 @@ public sealed class PluginPipelineTests
         };
     }
 
-    private sealed class DisposablePlugin : IDisposable
+    private sealed class PassivePlugin : IPlugin
+    {
+    }
+
+    private sealed class DisposablePlugin : IPlugin, IDisposable
     {
         public bool Disposed { get; private set; }
 

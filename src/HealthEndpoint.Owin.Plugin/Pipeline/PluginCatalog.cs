@@ -7,7 +7,7 @@ namespace Owin.HealthEndpoint;
 /// <remarks>Names are matched case-insensitively, like configuration keys.</remarks>
 public sealed class PluginCatalog
 {
-    private readonly Dictionary<string, Func<PluginContext, object>> _factories =
+    private readonly Dictionary<string, Func<PluginContext, IPlugin>> _factories =
         new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The registered names, sorted.</summary>
@@ -23,9 +23,9 @@ public sealed class PluginCatalog
 
     /// <summary>Registers a plugin.</summary>
     /// <param name="name">The name the <c>Plugins</c> setting uses for it.</param>
-    /// <param name="factory">Creates the plugin; it may implement <see cref="IWrapPlugin"/>.</param>
+    /// <param name="factory">Creates the plugin; usually an <see cref="IWrapPlugin"/>.</param>
     /// <returns>This catalog, for chaining.</returns>
-    public PluginCatalog Add(string name, Func<PluginContext, object> factory)
+    public PluginCatalog Add(string name, Func<PluginContext, IPlugin> factory)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -51,6 +51,6 @@ public sealed class PluginCatalog
     /// <returns>Whether <see cref="Add"/> was called with that name.</returns>
     public bool Contains(string name) => _factories.ContainsKey(name);
 
-    internal object Create(string name, PluginContext context) =>
+    internal IPlugin Create(string name, PluginContext context) =>
         _factories[name](context) ?? throw new InvalidOperationException($"The factory of plugin '{name}' returned null.");
 }

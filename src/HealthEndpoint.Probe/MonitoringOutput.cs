@@ -5,16 +5,18 @@ using System.Text;
 namespace Owin.HealthEndpoint.Probe;
 
 /// <summary>
-/// Plugin mode (<c>--plugin</c>), per the Monitoring Plugins guidelines: <c>HEALTHENDPOINT OK - …</c> with exit 0,
+/// Monitoring mode (<c>--plugin</c>), per the Monitoring Plugins guidelines: <c>HEALTHENDPOINT OK - …</c> with exit 0,
 /// WARNING 1, CRITICAL 2, UNKNOWN 3, and perfdata after <c> | </c> in the invariant culture.
 /// </summary>
 /// <remarks>
 /// CRITICAL: no response (refused, unreachable, timeout, TLS), a status code outside <c>--expect</c>, a status
-/// document saying <c>fail</c>, or a response time above <c>--critical</c>. UNKNOWN: a bad command line, or an
-/// expected status code with a body that is neither a status document (JSON) nor plain text (ping's <c>pong</c>).
-/// Perfdata: <c>'time'</c> in seconds, then 1 (ok) or 0 (fail) per check; skipped checks have no value.
+/// document saying <c>fail</c>, or a response time above <c>--critical</c>. WARNING: a response time above
+/// <c>--warning</c>, or a health+json document saying <c>warn</c>. UNKNOWN: a bad command line, or an expected
+/// status code with a body that is neither a status document (JSON) nor plain text (ping's <c>pong</c>).
+/// Perfdata: <c>'time'</c> in seconds, then per check 1 (ok, warn) or 0 (fail) and, when a health+json body gave
+/// it, the check's own latency as <c>'&lt;check&gt;_time'</c> in seconds; skipped checks have neither.
 /// </remarks>
-internal static class PluginOutput
+internal static class MonitoringOutput
 {
     public const int Ok = 0;
     public const int Warning = 1;
@@ -64,6 +66,11 @@ internal static class PluginOutput
             return Line(Warning, $"{summary} (> {Duration.Describe(warning)}){checks}", perfdata);
         }
 
+        if (document is { Status: "warn" })
+        {
+            return Line(Warning, summary + (checks.Length > 0 ? checks : ", status warn"), perfdata);
+        }
+
         return Line(Ok, summary + checks, perfdata);
     }
 
@@ -96,9 +103,9 @@ internal static class PluginOutput
     private static string Checks(StatusDocument document, bool onlyFailing)
     {
         var text = new StringBuilder();
-        foreach (var (name, state) in document.Checks.Where(check => !onlyFailing || check.Value == "fail"))
+        foreach (var check in document.Checks.Where(check => !onlyFailing || check.State == "fail"))
         {
-            text.Append(", ").Append(name).Append(' ').Append(state);
+            text.Append(", ").Append(check.Name).Append(' ').Append(check.State);
         }
 
         return text.ToString();
@@ -110,12 +117,19 @@ internal static class PluginOutput
         var critical = arguments.Critical is { } c ? Duration.Seconds(c) : string.Empty;
         var seconds = result.Elapsed.TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
         var perfdata = new StringBuilder($"'time'={seconds}s;{warning};{critical};0");
-        foreach (var (name, state) in document?.Checks ?? [])
+        foreach (var check in document?.Checks ?? [])
         {
-            if (state != "skipped")
+            if (check.State != "skipped")
             {
-                // 1 = ok, 0 = fail; the critical range "1:" alerts below 1.
-                perfdata.Append(' ').Append(Label(name)).Append('=').Append(state == "ok" ? '1' : '0').Append(";;1:;0;1");
+                // 1 = ok (or warn: it passes, with a concern), 0 = fail; the critical range "1:" alerts below 1.
+                perfdata.Append(' ').Append(Label(check.Name)).Append('=').Append(check.State == "fail" ? '0' : '1').Append(";;1:;0;1");
+            }
+
+            if (check.Latency is { } latency)
+            {
+                // Up to microseconds: a database answers in well under the 1 ms that 'time' resolves.
+                var checkSeconds = latency.TotalSeconds.ToString("0.000###", System.Globalization.CultureInfo.InvariantCulture);
+                perfdata.Append(' ').Append(Label(check.Name + "_time")).Append('=').Append(checkSeconds).Append("s;;;0");
             }
         }
 
