@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading;
@@ -125,7 +126,18 @@ public sealed class CheckLatencyTests
     private static HealthEndpointOptions SlowDatabase()
     {
         var options = ProbeFixture.AllOn();
-        options.Database = _ => Task.Delay(DelayMilliseconds, CancellationToken.None);
+        options.Database = _ => TakeAtLeastAsync(DelayMilliseconds);
         return options;
+    }
+
+    // Timers may fire up to a tick early by the Stopwatch (measured: Task.Delay(150) seen as 149 ms), so the check
+    // waits until the Stopwatch itself shows the delay: "at least the delay" then holds by construction.
+    private static async Task TakeAtLeastAsync(int milliseconds)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.ElapsedMilliseconds < milliseconds)
+        {
+            await Task.Delay(milliseconds - (int)clock.ElapsedMilliseconds + 1, CancellationToken.None);
+        }
     }
 }
