@@ -151,7 +151,7 @@ public sealed class CheckStateLogTests
             Logger = logs.CreateLogger("health"),
             Clock = clock,
         };
-        options.Checks.Add(new HealthCheckRegistration("queue", _ => state.Failing ? throw new InvalidOperationException("queue is down") : Task.CompletedTask));
+        options.Checks.Add(new NamedHealthCheck("queue", _ => state.Failing ? throw new InvalidOperationException("queue is down") : Task.CompletedTask));
         return (new HealthEndpointMiddleware(new RecordingApp().Invoke, options), logs, clock, state);
     }
 

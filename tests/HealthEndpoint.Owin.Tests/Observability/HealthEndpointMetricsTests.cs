@@ -24,8 +24,8 @@ public sealed class HealthEndpointMetricsTests
     public async Task CheckDuration_SlowAndFailingChecks_OneMeasurementPerCheckPerRunWithNameAndOutcome()
     {
         var options = Options();
-        options.Checks.Add(new HealthCheckRegistration("slow", token => Task.Delay(200, token)));
-        options.Checks.Add(new HealthCheckRegistration("broken", _ => throw new InvalidOperationException("down")));
+        options.Checks.Add(new NamedHealthCheck("slow", token => Task.Delay(200, token)));
+        options.Checks.Add(new NamedHealthCheck("broken", _ => throw new InvalidOperationException("down")));
         options.StatusCacheDuration = TimeSpan.FromMinutes(1);
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
         using var metrics = new MetricRecorder(middleware.Metrics.Meter);
@@ -104,7 +104,7 @@ public sealed class HealthEndpointMetricsTests
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = Options(database: _ => Task.CompletedTask);
-        options.Checks.Add(new HealthCheckRegistration("hung", _ => release.Task));
+        options.Checks.Add(new NamedHealthCheck("hung", _ => release.Task));
         options.CheckTimeout = TimeSpan.FromMilliseconds(200);
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
         using var metrics = new MetricRecorder(middleware.Metrics.Meter);
