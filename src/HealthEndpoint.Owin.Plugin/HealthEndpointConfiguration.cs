@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Owin.HealthEndpoint.Prometheus;
 using Owin.HealthEndpoint.Redis;
 using StackExchange.Redis;
 
@@ -16,7 +17,7 @@ namespace Owin.HealthEndpoint.Plugin;
 /// Keys: <c>HealthEndpoint:PingPath</c>, <c>:StatusPath</c>, <c>:CheckRedis</c> (unset = auto, true, false),
 /// <c>:CheckTimeout</c>, <c>:StatusCacheDuration</c> (durations as <c>hh:mm:ss[.fff]</c>), <c>:DatabaseCommand</c>
 /// (unset = <c>SELECT 1</c>), and the opt-in
-/// settings that <see cref="OptInSettings"/> reads;
+/// settings that <see cref="OptInSettings"/> and <see cref="MetricsSettings"/> read;
 /// <c>Database:Provider</c> (a name the host registered, default <c>Sqlite</c>) and
 /// <c>Database:ConnectionString</c> (unset = no database check); <c>WebSession:Class</c> (<c>Memory</c> or
 /// <c>Redis</c>) and <c>WebSession:Redis</c> (a StackExchange.Redis configuration string).
@@ -31,11 +32,11 @@ internal static class HealthEndpointConfiguration
     public const string CheckRedisKey = Section + ":CheckRedis";
     public const string DatabaseCommandKey = Section + ":DatabaseCommand";
 
-    /// <summary>Builds the endpoint's options; the Redis check, if this created one, is returned to be disposed.</summary>
+    /// <summary>Builds the endpoint's options; the Redis check and metrics page this created are returned to be disposed.</summary>
     /// <exception cref="HealthEndpointConfigurationException">Any setting is invalid; every one is named.</exception>
     /// <param name="context">The host's configuration, logging, providers and shared objects.</param>
     /// <param name="configure">The app's own additions (custom checks), applied before validation; may be null.</param>
-    public static (HealthEndpointOptions Options, RedisHealthCheck? OwnedRedisCheck) Read(PluginContext context, Action<HealthEndpointOptions>? configure)
+    public static (HealthEndpointOptions Options, RedisHealthCheck? OwnedRedisCheck, PrometheusMetricsPage? OwnedMetricsPage) Read(PluginContext context, Action<HealthEndpointOptions>? configure)
     {
         var configuration = context.Configuration;
         var problems = new List<KeyValuePair<string, string>>();
@@ -51,6 +52,7 @@ internal static class HealthEndpointConfiguration
         options.StatusCacheDuration = Duration(configuration, Section + ":StatusCacheDuration", Add) ?? options.StatusCacheDuration;
         options.Lifecycle = context.Lifecycle;
         OptInSettings.Read(configuration, options, Add);
+        var metricsPage = MetricsSettings.Read(configuration, options, Add);
 
         var database = options.Database = DatabaseCheck(context, Add);
         var redis = RedisCheck(context, Add);
@@ -61,6 +63,7 @@ internal static class HealthEndpointConfiguration
         if (problems.Count > 0)
         {
             redis.Owned?.Dispose();
+            metricsPage?.Dispose();
             throw new HealthEndpointConfigurationException(problems);
         }
 
@@ -69,7 +72,7 @@ internal static class HealthEndpointConfiguration
             options,
             database is not null && options.Database == database ? Value(configuration, DatabaseProviderKey) ?? "Sqlite" : null,
             redis.Check is not null && options.Redis == (HealthCheck)redis.Check.CheckAsync ? RedisEndPoints(context) : null);
-        return (options, redis.Owned);
+        return (options, redis.Owned, metricsPage);
     }
 
     private static HealthCheck? DatabaseCheck(PluginContext context, Action<string, string> add)

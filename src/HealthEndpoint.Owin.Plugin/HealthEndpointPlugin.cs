@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
+using Owin.HealthEndpoint.Prometheus;
 using Owin.HealthEndpoint.Redis;
 
 namespace Owin.HealthEndpoint.Plugin;
@@ -24,6 +25,7 @@ public sealed class HealthEndpointPlugin : IWrapPlugin, IDisposable
 
     private readonly HealthEndpointOptions _options;
     private readonly RedisHealthCheck? _ownedRedisCheck;
+    private readonly PrometheusMetricsPage? _ownedMetricsPage;
     private readonly IDictionary<string, object>? _hostProperties;
 
     /// <summary>Creates the plugin from the host's configuration.</summary>
@@ -50,7 +52,7 @@ public sealed class HealthEndpointPlugin : IWrapPlugin, IDisposable
             throw new ArgumentNullException(nameof(context));
         }
 
-        (_options, _ownedRedisCheck) = HealthEndpointConfiguration.Read(context, configure);
+        (_options, _ownedRedisCheck, _ownedMetricsPage) = HealthEndpointConfiguration.Read(context, configure);
         _hostProperties = context.HostProperties;
     }
 
@@ -89,6 +91,10 @@ public sealed class HealthEndpointPlugin : IWrapPlugin, IDisposable
     /// <inheritdoc />
     public AppFunc Wrap(AppFunc app) => HealthEndpoint.Wrap(app, _options, _hostProperties);
 
-    /// <summary>Closes the Redis connection this plugin opened itself, if any.</summary>
-    public void Dispose() => _ownedRedisCheck?.Dispose();
+    /// <summary>Closes the Redis connection this plugin opened itself, if any, and stops its metrics page listening.</summary>
+    public void Dispose()
+    {
+        _ownedRedisCheck?.Dispose();
+        _ownedMetricsPage?.Dispose();
+    }
 }

@@ -42,7 +42,8 @@ internal static class OptInSettings
         _ => Invalid,
     };
 
-    private static List<string> List(IConfiguration configuration, string setting)
+    /// <summary>A list setting under <c>HealthEndpoint:</c>: a JSON array, or one string split at <c>;</c>, <c>,</c> or spaces.</summary>
+    public static List<string> List(IConfiguration configuration, string setting)
     {
         var section = configuration.GetSection(Section + setting);
         var entries = new List<string>();

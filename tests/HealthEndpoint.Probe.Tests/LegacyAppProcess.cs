@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
@@ -22,7 +23,9 @@ internal sealed class LegacyAppProcess : IAsyncDisposable
     public string Authority => $"127.0.0.1:{Port}";
 
     /// <summary>Starts the app against <paramref name="connectionString"/> and returns once ping answers 200.</summary>
-    public static async Task<LegacyAppProcess> StartAsync(string connectionString)
+    /// <param name="connectionString">The PostgreSQL the database check probes.</param>
+    /// <param name="settings">More environment settings (<c>HealthEndpoint__HealthJson</c> = <c>true</c>), if any.</param>
+    public static async Task<LegacyAppProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         var app = new LegacyAppProcess(await ForegroundProcess.StartAsync("LegacyApp", port =>
         {
@@ -34,6 +37,11 @@ internal sealed class LegacyAppProcess : IAsyncDisposable
 
             // Every status request runs the checks, so a test sees a stop or start at once, not a reused result.
             command.Environment["HealthEndpoint__StatusCacheDuration"] = "00:00:00";
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                command.Environment[key] = value;
+            }
+
             return command;
         }));
         try

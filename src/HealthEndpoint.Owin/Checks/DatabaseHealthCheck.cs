@@ -1,5 +1,6 @@
 using System;
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -27,6 +28,7 @@ public sealed partial class DatabaseHealthCheck
     /// <param name="connectionFactory">For example <c>() => new NpgsqlConnection(connectionString)</c>.</param>
     /// <param name="commandText">The command whose first value must be truthy; <see langword="null"/> = <c>SELECT 1</c>.</param>
     /// <exception cref="ArgumentException"><paramref name="commandText"/> is empty or white space.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads were designed together for the first release; the rule guards overloads added to a shipped API.")]
     public DatabaseHealthCheck(Func<DbConnection> connectionFactory, string? commandText = null)
     {
         _connectionFactory = connectionFactory ?? throw new ArgumentNullException(nameof(connectionFactory));
