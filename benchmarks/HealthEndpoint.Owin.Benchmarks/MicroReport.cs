@@ -9,7 +9,7 @@ namespace Owin.HealthEndpoint.Benchmarks;
 
 /// <summary>
 /// Turns the suite's <see cref="Summary"/> into micro.md: each benchmark's mean and allocation beside the
-/// targets of issue 4, with met / not met.
+/// targets of issue 4, with met / not met; each benchmark without and with a meter listener, side by side.
 /// </summary>
 /// <remarks>
 /// Times are judged on the measured mean, which includes the allocation-free reset of the response (the
@@ -42,23 +42,46 @@ internal static class MicroReport
 
     public static string Render(Summary summary, string machineLoad)
     {
-        var measured = summary.Reports
-            .Where(report => report.BenchmarkCase.Descriptor.Type == typeof(MiddlewareBenchmarks))
-            .ToDictionary(report => report.BenchmarkCase.Descriptor.WorkloadMethod.Name, report => Measure(report));
-        var reset = measured.TryGetValue(Reset, out var resetResult) ? resetResult.Mean : null;
-
         var text = new StringBuilder();
         text.AppendLine("### Micro benchmarks (BenchmarkDotNet, middleware invoked directly)");
         text.AppendLine();
         text.AppendLine(Invariant($"Job `{MicroBenchmarkConfig.JobId}`: {MicroBenchmarkConfig.LaunchCount} launch, {MicroBenchmarkConfig.WarmupCount} warm-up and {MicroBenchmarkConfig.IterationCount} measured iterations of {MicroBenchmarkConfig.IterationMilliseconds} ms; ± is the 99.9% confidence interval. Times are judged on the mean, which includes the response reset; \"net of reset\" subtracts the `Reset` row; \"CI spans target\" marks a verdict the noise could flip. Load average (1 min) before and after the run: {machineLoad}."));
         text.AppendLine();
-        text.AppendLine("| Benchmark | Mean (ns) | ± (ns) | Median (ns) | Net of reset (ns) | Allocated (B) | Target | Time | Allocation |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---|---|---|");
+        text.AppendLine("Listener: whether a MeterListener had every instrument of the `HealthEndpoint.Owin` meter enabled, with recording callbacks (README, \"Metrics\").");
+        text.AppendLine();
+        text.AppendLine("| Benchmark | Listener | Mean (ns) | ± (ns) | Median (ns) | Net of reset (ns) | Allocated (B) | Target | Time | Allocation |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---|---|---|");
+        var all = summary.Reports.Where(report => report.BenchmarkCase.Descriptor.Type == typeof(MiddlewareBenchmarks)).ToList();
+        var failed = false;
+        foreach (var listener in new[] { false, true })
+        {
+            var measured = all
+                .Where(report => IsListening(report) == listener)
+                .ToDictionary(report => report.BenchmarkCase.Descriptor.WorkloadMethod.Name, report => Measure(report));
+            Render(text, measured, listener ? "yes" : "no");
+            failed |= measured.Values.Any(result => !result.Success);
+        }
+
+        if (failed)
+        {
+            text.AppendLine();
+            text.AppendLine("Some benchmarks failed; see the BenchmarkDotNet log under artifacts/bench/micro.");
+        }
+
+        return text.ToString();
+    }
+
+    private static bool IsListening(BenchmarkReport report) =>
+        report.BenchmarkCase.Parameters.Items.Any(parameter => parameter.Name == nameof(MiddlewareBenchmarks.Listener) && Equals(parameter.Value, true));
+
+    private static void Render(StringBuilder text, Dictionary<string, Result> measured, string listener)
+    {
+        var reset = measured.TryGetValue(Reset, out var resetResult) ? resetResult.Mean : null;
         foreach (var target in Targets)
         {
             if (!measured.TryGetValue(target.Benchmark, out var result))
             {
-                text.AppendLine(Invariant($"| {target.Benchmark} | not run | | | | | {target.Description} | | |"));
+                text.AppendLine(Invariant($"| {target.Benchmark} | {listener} | not run | | | | | {target.Description} | | |"));
                 continue;
             }
 
@@ -68,33 +91,26 @@ internal static class MicroReport
             var time = target.MaxNanoseconds is { } maxTime ? Verdict(result.Mean, result.Error, maxTime) : "–";
             var allocation = target.MaxBytes is { } maxBytes ? Verdict(result.Bytes, null, maxBytes) : "–";
             text.AppendLine(Invariant(
-                $"| {target.Benchmark} | {Nanoseconds(result.Mean)} | {Nanoseconds(result.Error)} | {Nanoseconds(result.Median)} | {net} | {Bytes(result.Bytes)} | {target.Description} | {time} | {allocation} |"));
+                $"| {target.Benchmark} | {listener} | {Nanoseconds(result.Mean)} | {Nanoseconds(result.Error)} | {Nanoseconds(result.Median)} | {net} | {Bytes(result.Bytes)} | {target.Description} | {time} | {allocation} |"));
         }
 
-        text.AppendLine(PassThroughDeltaRow(measured));
-        if (measured.Values.Any(result => !result.Success))
-        {
-            text.AppendLine();
-            text.AppendLine("Some benchmarks failed; see the BenchmarkDotNet log under artifacts/bench/micro.");
-        }
-
-        return text.ToString();
+        text.AppendLine(PassThroughDeltaRow(measured, listener));
     }
 
-    private static string PassThroughDeltaRow(Dictionary<string, Result> measured)
+    private static string PassThroughDeltaRow(Dictionary<string, Result> measured, string listener)
     {
         const string Name = "Pass-through delta (wrapped − direct)";
         if (!measured.TryGetValue(Wrapped, out var wrapped) || !measured.TryGetValue(Direct, out var direct)
             || wrapped.Mean is not { } wrappedMean || direct.Mean is not { } directMean)
         {
-            return $"| {Name} | not run | | | | | ≤ 2 ns | | |";
+            return $"| {Name} | {listener} | not run | | | | | ≤ 2 ns | | |";
         }
 
         // The two intervals are independent, so their margins add in quadrature.
         var error = wrapped.Error is { } we && direct.Error is { } de ? Math.Sqrt((we * we) + (de * de)) : (double?)null;
         var delta = wrappedMean - directMean;
         return Invariant(
-            $"| {Name} | {Nanoseconds(delta)} | {Nanoseconds(error)} | {Nanoseconds(wrapped.Median - direct.Median)} | | | ≤ 2 ns | {Verdict(delta, error, MaxPassThroughDeltaNanoseconds)} | – |");
+            $"| {Name} | {listener} | {Nanoseconds(delta)} | {Nanoseconds(error)} | {Nanoseconds(wrapped.Median - direct.Median)} | | | ≤ 2 ns | {Verdict(delta, error, MaxPassThroughDeltaNanoseconds)} | – |");
     }
 
     private static Result Measure(BenchmarkReport report)

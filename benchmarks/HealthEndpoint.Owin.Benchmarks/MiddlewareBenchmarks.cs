@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,7 +18,8 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// <remarks>
 /// A health response mutates its environment (status code, four response headers); every such benchmark first
 /// undoes that with <see cref="ResetResponse"/>, which allocates nothing and is measured on its own as
-/// <see cref="Reset"/>. The pass-through pair mutates nothing and so resets nothing.
+/// <see cref="Reset"/>. The pass-through pair mutates nothing and so resets nothing. Every benchmark runs twice:
+/// without and with a <see cref="System.Diagnostics.Metrics.MeterListener"/> on the health meter (<see cref="Listener"/>).
 /// </remarks>
 [MemoryDiagnoser]
 public class MiddlewareBenchmarks
@@ -47,6 +49,15 @@ public class MiddlewareBenchmarks
     private Dictionary<string, object> _pingHead = null!;
     private Dictionary<string, object> _pingPost = null!;
     private Dictionary<string, object> _statusGet = null!;
+    private MeterListener? _meterListener;
+    private double _measured;
+
+    /// <summary>
+    /// Whether a <see cref="System.Diagnostics.Metrics.MeterListener"/> listens to every instrument of the
+    /// <c>HealthEndpoint.Owin</c> meter with recording callbacks set, as an exporter would.
+    /// </summary>
+    [Params(false, true)]
+    public bool Listener { get; set; }
 
     /// <summary>Builds the middleware and the environments, and caches one status run for the hour.</summary>
     [GlobalSetup]
@@ -67,6 +78,10 @@ public class MiddlewareBenchmarks
             StartupPath = "/startupz",
             PerCheckPaths = true,
         });
+        if (Listener)
+        {
+            _meterListener = StartMeterListener();
+        }
 
         _passThrough = Environment("GET", AppPath);
         _passThroughView = _passThrough;
@@ -87,6 +102,10 @@ public class MiddlewareBenchmarks
         ExpectAnswer(_pingGet, 200);
         ExpectAnswer(_pingHead, 200);
         ExpectAnswer(_pingPost, 405);
+        if (Listener && _measured == 0)
+        {
+            throw new InvalidOperationException("The meter listener saw no measurement: Listener=True would measure nothing.");
+        }
         _middleware.Invoke(_passThrough).GetAwaiter().GetResult();
         _middlewareProbesOn.Invoke(_passThrough).GetAwaiter().GetResult();
         if (_passThrough.ContainsKey(StatusCodeKey))
@@ -94,6 +113,10 @@ public class MiddlewareBenchmarks
             throw new InvalidOperationException($"'{AppPath}' was answered by the middleware, not passed through.");
         }
     }
+
+    /// <summary>Stops the meter listener, if any.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _meterListener?.Dispose();
 
     /// <summary>The no-op app called directly: the floor the pass-through path is compared with.</summary>
     [Benchmark(Baseline = true)]
@@ -156,6 +179,25 @@ public class MiddlewareBenchmarks
     {
         ResetResponse(_pingGet);
         return Task.CompletedTask;
+    }
+
+    private MeterListener StartMeterListener()
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = static (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "HealthEndpoint.Owin")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => _measured += value);
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => _measured += value);
+        listener.SetMeasurementEventCallback<int>((_, value, _, _) => _measured += value);
+        listener.Start();
+        return listener;
     }
 
     private static void ResetResponse(Dictionary<string, object> environment)

@@ -18,7 +18,7 @@ public sealed class StartupLineTests
         var log = new RecordingLoggerFactory();
         var context = Context(log, ("HealthEndpoint:LivePath", "/livez"), ("HealthEndpoint:PerCheckPaths", "true"), ("Database:Provider", "Sqlite"));
 
-        using var plugin = new HealthEndpointPlugin(context, options => options.Checks.Add(new HealthCheckRegistration("queue", _ => Task.CompletedTask)));
+        using var plugin = new HealthEndpointPlugin(context, options => options.Checks.Add(new NamedHealthCheck("queue", _ => Task.CompletedTask)));
 
         Assert.That(
             log.Entries.Single(entry => entry.EventId.Name == "HealthEndpointConfigured").Message,

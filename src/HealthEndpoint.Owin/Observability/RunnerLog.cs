@@ -54,8 +54,12 @@ internal static class RunnerLog
     public static void CheckTimedOut(ILogger logger, string check, long timeoutMilliseconds) =>
         CheckTimedOutMessage(logger, check, timeoutMilliseconds, null);
 
-    public static void RunFailed(ILogger logger, Exception exception) =>
+    /// <summary>The run itself failed (a bug): the error line, and the full exception at debug.</summary>
+    public static void RunFailed(ILogger logger, Exception exception)
+    {
         RunFailedMessage(logger, TypeName(exception), OneLine(exception.Message), null);
+        FailureDetailMessage(logger, "(every check)", exception);
+    }
 
     public static void StillFailing(ILogger logger, string check, TimeSpan outage, int failedRuns, string lastFailure) =>
         StillFailingMessage(logger, check, outage.TotalSeconds, failedRuns, lastFailure, null);
