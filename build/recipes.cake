@@ -11,12 +11,15 @@ var recipeBinaries = new Dictionary<string, string>
     ["/usr/lib/nagios/plugins/check_http"] = "monitoring-plugins-basic",
     // icinga2 daemon -C validates docs/recipes/icinga-probe.md's CheckCommand; the tests start no daemon.
     ["/usr/sbin/icinga2"] = "icinga2",
+    // A real Prometheus scrapes LegacyApp's metrics path, and promtool checks the page (tests/LegacyApp.Tests).
+    ["/usr/bin/prometheus"] = "prometheus",
+    ["/usr/bin/promtool"] = "prometheus",
 };
 
 const string PolicyRcPath = "/usr/sbin/policy-rc.d";
 
 Task("EnsureRecipeBinaries")
-    .Description("Installs haproxy, caddy, nginx, lighttpd, check_http and icinga2 via apt when missing (root only); starts no service.")
+    .Description("Installs haproxy, caddy, nginx, lighttpd, check_http, icinga2 and prometheus via apt when missing (root only); starts no service.")
     .Does(() =>
 {
     var missing = recipeBinaries.Where(binary => !FileExists(binary.Key)).ToList();
