@@ -55,6 +55,8 @@ var recipeBinaries = new Dictionary<string, string>
     ["/usr/lib/nagios/plugins/check_http"] = "monitoring-plugins-basic",
     // icinga2 daemon -C validates docs/recipes/icinga-probe.md's CheckCommand; the tests start no daemon.
     ["/usr/sbin/icinga2"] = "icinga2",
+    // The metrics path's proof: a real Prometheus scrapes LegacyApp; promtool checks the page (starts no service here).
+    ["/usr/bin/prometheus"] = "prometheus",
 };
 
 ///////////////////////////////////////////////////////////////////////////////
