@@ -10,9 +10,8 @@ using Owin.HealthEndpoint.Testing;
 namespace Owin.HealthEndpoint.Tests;
 
 /// <summary>
-/// The runner's promises, driven through the status path: hard deadlines, one operation per dependency,
-/// single-flight, reuse, and failure details in the log but never in the response. No sleeps: checks are
-/// gated by TaskCompletionSources the tests open.
+/// The runner's promises through the status path: hard deadlines, one operation per dependency, single-flight,
+/// reuse, failure details in the log and never in the response. No sleeps: TaskCompletionSources gate the checks.
 /// </summary>
 [TestFixture]
 public sealed class HealthCheckRunnerTests
