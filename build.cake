@@ -2,6 +2,7 @@
 //   ./build.sh                      same as --target=Test
 //   ./build.sh --target=Pack        NuGet packages into artifacts/packages (builds only src/)
 //   ./build.sh --target=Bench       micro and load benchmarks into artifacts/bench/report.md (not part of Test)
+//   ./build.sh --target=BenchCompare --before=<rev>  an earlier revision's hot paths beside the working tree's
 //   ./build.sh --target=FrameworkTest  only the .NET Framework pass under Mono (build/framework.cake)
 // Everything the build produces goes to artifacts/. The tasks live in build/, one file per concern:
 //   paths.cake, helpers.cake   arguments, paths, and what the tasks share (processes, apt, trx totals)
@@ -11,6 +12,7 @@
 //   tests.cake                 Test: the solution's test projects and the Redis client suites, several at once
 //   framework.cake, readme.cake, redis.cake   EnsureMono + FrameworkTest, ReadmeTest, the Redis client passes
 //   bench.cake                 BenchBuild, BenchMicro, EnsureWrk, BenchLoad, Bench
+//   bench-compare.cake         BenchCompare: two builds of the core side by side in one process
 
 #load "build/paths.cake"
 #load "build/helpers.cake"
@@ -24,5 +26,6 @@
 #load "build/readme.cake"
 #load "build/redis.cake"
 #load "build/bench.cake"
+#load "build/bench-compare.cake"
 
 RunTarget(target);

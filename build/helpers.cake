@@ -110,3 +110,25 @@ void PrintOnExit(string line)
 
     return (passed, failed, files);
 }
+
+// "<trx name>: <test name>: <start of its message>" for every failed test in the trx files of a folder, so that the end
+// of a long log says which tests failed and why without scrolling back through the passes.
+IEnumerable<string> FailedTestLines(DirectoryPath directory)
+{
+    XNamespace trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+    foreach (var file in GetFiles($"{directory.FullPath}/*.trx"))
+    {
+        foreach (var result in XDocument.Load(file.FullPath).Descendants(trx + "UnitTestResult"))
+        {
+            if ((string)result.Attribute("outcome") is "Passed" or "NotExecuted" or null)
+            {
+                continue;
+            }
+
+            // NUnit puts "Expected: x" and "But was: y" on separate lines: the first three, on one line.
+            var message = (string)result.Descendants(trx + "Message").FirstOrDefault() ?? "(no message)";
+            var summary = string.Join(" | ", message.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0).Take(3));
+            yield return $"{file.GetFilenameWithoutExtension()}: {result.Attribute("testName")?.Value}: {summary}";
+        }
+    }
+}

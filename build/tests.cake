@@ -49,7 +49,11 @@ Task("Test")
         failed += pass.Failed;
     }
 
-    PrintOnExit($"{passed} passed, {failed} failed");
+    // Which tests failed, and the start of why, just above the totals.
+    var failedTests = FailedTestLines(testResultsDirectory)
+        .Concat(GetDirectories($"{artifactsDirectory.Path.FullPath}/*-test-results").SelectMany(FailedTestLines))
+        .Select(line => "FAILED " + line);
+    PrintOnExit(string.Join(Environment.NewLine, failedTests.Append($"{passed} passed, {failed} failed")));
 
     if (failedPasses.Count > 0 || failed > 0 || totals.Files == 0)
     {
