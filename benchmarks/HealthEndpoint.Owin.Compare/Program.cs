@@ -7,30 +7,31 @@ using System.Linq;
 using Owin.HealthEndpoint.Compare;
 
 // Compares two builds of HealthEndpoint.Owin on the micro benchmarks' three hot paths, in the same process:
-//   HealthEndpoint.Owin.Compare <before folder> <after folder> [--processes 6] [--output compare.md]
+//   HealthEndpoint.Owin.Compare <before folder> <after folder> [--processes 30] [--rounds 100] [--output compare.md]
 // Each folder is a `dotnet publish` of src/HealthEndpoint.Owin for net8.0 (build/bench-compare.cake makes them).
 // Separate BenchmarkDotNet runs of two builds differ here by ±30 ns from run to run on the same code; blocks of
 // requests interleaved in one process, paired round by round, differ by ±10 ns, and what is left is a bias of the
 // process (which build was loaded first, code layout), so several processes alternate the loading order.
 if (args.Length > 0 && args[0] == "--child")
 {
-    RunChild(args[1], args[2]);
+    RunChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
     return 0;
 }
 
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: HealthEndpoint.Owin.Compare <before folder> <after folder> [--processes N] [--output file.md]");
+    Console.Error.WriteLine("usage: HealthEndpoint.Owin.Compare <before folder> <after folder> [--processes N] [--rounds N] [--output file.md]");
     return 2;
 }
 
-var processes = int.Parse(Option("--processes") ?? "6", CultureInfo.InvariantCulture);
+var processes = int.Parse(Option("--processes") ?? "30", CultureInfo.InvariantCulture);
+var rounds = int.Parse(Option("--rounds") ?? "100", CultureInfo.InvariantCulture);
 var output = Option("--output");
 var perScenario = new Dictionary<string, List<(double Before, double After, double Delta)>>();
 for (var process = 0; process < processes; process++)
 {
     var beforeFirst = process % 2 == 0;
-    foreach (var line in RunChildProcess(beforeFirst ? args[0] : args[1], beforeFirst ? args[1] : args[0]))
+    foreach (var line in RunChildProcess(beforeFirst ? args[0] : args[1], beforeFirst ? args[1] : args[0], rounds))
     {
         var fields = line.Split('\t');
         double Field(int index) => double.Parse(fields[index], CultureInfo.InvariantCulture);
@@ -45,18 +46,19 @@ var report = new List<string>
     "### Two builds side by side (one process per row of figures, requests interleaved in blocks)",
     "",
     $"Before: `{args[0]}`; after: `{args[1]}`; {processes} processes, alternately loading before or after first. " +
-    "Each figure is a median over 300 paired rounds of 20,000 requests; after − before is the median of the " +
-    "paired differences, one per process.",
+    $"Each figure is a median over {rounds} paired rounds of 20,000 requests; after − before is the median of the " +
+    "paired differences, one per process; the verdict figure is the median over the processes (a process's figure is off by " +
+    "up to 50 ns now and then, on identical builds too).",
     "",
-    "| Path | Before (ns) | After (ns) | After − before, per process (ns) | Mean of after − before (ns) |",
+    "| Path | Before (ns) | After (ns) | After − before, per process (ns) | Median of after − before (ns) |",
     "|---|---:|---:|---|---:|",
 };
 foreach (var (scenario, figures) in perScenario)
 {
     report.Add(string.Create(CultureInfo.InvariantCulture,
-        $"| {scenario} | {figures.Average(f => f.Before):F1} | {figures.Average(f => f.After):F1} | " +
-        $"{string.Join(", ", figures.Select(f => f.Delta.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)))} | " +
-        $"{figures.Average(f => f.Delta):+0.0;-0.0} |"));
+        $"| {scenario} | {Median(figures.Select(f => f.Before)):F1} | {Median(figures.Select(f => f.After)):F1} | " +
+        $"{string.Join(", ", figures.Select(f => f.Delta.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture)))} | " +
+        $"{Median(figures.Select(f => f.Delta)):+0.0;-0.0;0.0} |"));
 }
 
 report.ForEach(Console.WriteLine);
@@ -74,7 +76,7 @@ string? Option(string name)
 }
 
 // One process: loads both builds (the first-named first) and prints "path\tfirst ns\tsecond ns\tsecond − first ns".
-static List<string> RunChildProcess(string first, string second)
+static List<string> RunChildProcess(string first, string second, int rounds)
 {
     var self = Environment.ProcessPath!;
     var startInfo = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -83,7 +85,7 @@ static List<string> RunChildProcess(string first, string second)
         startInfo.ArgumentList.Add(typeof(BuildUnderTest).Assembly.Location);
     }
 
-    foreach (var argument in new[] { "--child", first, second })
+    foreach (var argument in new[] { "--child", first, second, rounds.ToString(CultureInfo.InvariantCulture) })
     {
         startInfo.ArgumentList.Add(argument);
     }
@@ -99,24 +101,27 @@ static List<string> RunChildProcess(string first, string second)
     return lines;
 }
 
-static void RunChild(string firstFolder, string secondFolder)
+static void RunChild(string firstFolder, string secondFolder, int rounds)
 {
-    const int Rounds = 300;
     const int RequestsPerBlock = 20_000;
     var builds = new[] { BuildUnderTest.Load(firstFolder), BuildUnderTest.Load(secondFolder) };
     foreach (var path in new[] { "/Ticket/Display.html", BuildUnderTest.PingPath, BuildUnderTest.StatusPath })
     {
         var environments = new[] { OwinEnvironment.Create(path), OwinEnvironment.Create(path) };
         var nanoseconds = new[] { new List<double>(), new List<double>() };
-        for (var round = -30; round < Rounds; round++) // the first 30 rounds warm up (tiered compilation)
+        // Warm-up: tiered compilation promotes a method after 100 ms or more, longer than a few blocks of the
+        // 20 ns pass-through take, so each path runs for a second before anything is measured.
+        for (var warmUp = Stopwatch.StartNew(); warmUp.Elapsed < TimeSpan.FromSeconds(1);)
+        {
+            OwinEnvironment.TimeRequests(builds[0], environments[0], RequestsPerBlock);
+            OwinEnvironment.TimeRequests(builds[1], environments[1], RequestsPerBlock);
+        }
+
+        for (var round = 0; round < rounds; round++)
         {
             foreach (var build in round % 2 == 0 ? new[] { 0, 1 } : [1, 0])
             {
-                var perRequest = OwinEnvironment.TimeRequests(builds[build], environments[build], RequestsPerBlock);
-                if (round >= 0)
-                {
-                    nanoseconds[build].Add(perRequest);
-                }
+                nanoseconds[build].Add(OwinEnvironment.TimeRequests(builds[build], environments[build], RequestsPerBlock));
             }
         }
 
@@ -136,5 +141,5 @@ static string Name(string path) => path switch
 static double Median(IEnumerable<double> values)
 {
     var sorted = values.OrderBy(value => value).ToList();
-    return sorted[sorted.Count / 2];
+    return (sorted[(sorted.Count - 1) / 2] + sorted[sorted.Count / 2]) / 2;
 }

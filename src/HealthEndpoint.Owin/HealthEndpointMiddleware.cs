@@ -102,8 +102,12 @@ public sealed class HealthEndpointMiddleware
     /// <summary>This middleware's metrics; tests listen to its <see cref="HealthEndpointMetrics.Meter"/>.</summary>
     internal HealthEndpointMetrics Metrics => _metrics;
 
-    private Task Answer(IDictionary<string, object> environment, HealthRoute route) =>
-        _metrics.Answered(Respond(environment, route), environment, route.Kind);
+    // Counted only while someone listens: with nobody listening the answer is returned as it is, no call made.
+    private Task Answer(IDictionary<string, object> environment, HealthRoute route)
+    {
+        var answer = Respond(environment, route);
+        return _metrics.CountsRequests ? _metrics.Answered(answer, environment, route.Kind) : answer;
+    }
 
     private Task Respond(IDictionary<string, object> environment, HealthRoute route)
     {

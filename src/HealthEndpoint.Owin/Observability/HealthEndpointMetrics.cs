@@ -70,8 +70,14 @@ internal sealed class HealthEndpointMetrics
     public void RunStarted() => _runs.Add(1, new KeyValuePair<string, object?>(RunResultTag, "started"));
 
     /// <summary>A status request got an existing run: a finished fresh one (cached) or one in progress (joined).</summary>
-    public void RunReused(Task run) =>
-        _runs.Add(1, new KeyValuePair<string, object?>(RunResultTag, run.IsCompleted ? "cached" : "joined"));
+    public void RunReused(Task run)
+    {
+        // Cached status answers are the hot path: nothing is built for a counter that nobody listens to.
+        if (_runs.Enabled)
+        {
+            _runs.Add(1, new KeyValuePair<string, object?>(RunResultTag, run.IsCompleted ? "cached" : "joined"));
+        }
+    }
 
     /// <summary>A check's outcome in a run is known: one duration measurement, and the state the gauge reports.</summary>
     public void CheckFinished(string name, CheckOutcome outcome, TimeSpan elapsed)
@@ -94,14 +100,12 @@ internal sealed class HealthEndpointMetrics
         }
     }
 
-    /// <summary>Counts a health answer once it is written; returns <paramref name="answer"/> itself when nobody listens.</summary>
+    /// <summary>Whether anyone listens to the request counter; when not, answers are not wrapped at all.</summary>
+    public bool CountsRequests => _requests.Enabled;
+
+    /// <summary>Counts a health answer once it is written (callers check <see cref="CountsRequests"/> first).</summary>
     public Task Answered(Task answer, IDictionary<string, object> environment, HealthRouteKind route)
     {
-        if (!_requests.Enabled)
-        {
-            return answer;
-        }
-
         if (answer.IsCompleted)
         {
             Answered(RouteName(route), environment);
