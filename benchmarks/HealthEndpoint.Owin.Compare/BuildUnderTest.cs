@@ -26,6 +26,7 @@ internal static class BuildUnderTest
     /// <summary>The middleware's <c>Invoke</c>, status run already cached.</summary>
     public static AppFunc Load(string folder)
     {
+        folder = Path.GetFullPath(folder);
         var core = new FolderLoadContext(folder).LoadFromAssemblyPath(Path.Combine(folder, "HealthEndpoint.Owin.dll"));
         var optionsType = Type(core, "HealthEndpointOptions");
         var options = Activator.CreateInstance(optionsType)!;

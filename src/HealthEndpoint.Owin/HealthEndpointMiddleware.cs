@@ -129,6 +129,12 @@ public sealed class HealthEndpointMiddleware
             return _metricsPage!.AnswerAsync(environment, includeBody: method == "GET");
         }
 
+        // The RT ping needs nothing more from the request: no format to negotiate, no query, no check.
+        if (route.Kind == HealthRouteKind.Ping && !_healthJson)
+        {
+            return HealthResponses.WritePingAsync(environment, includeBody: method == "GET");
+        }
+
         var request = HealthRequest.Read(environment, route, includeBody: method == "GET", _healthJson, _queries);
         return _responder.AnswerAsync(environment, request);
     }

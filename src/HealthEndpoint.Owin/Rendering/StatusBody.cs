@@ -9,12 +9,16 @@ internal sealed class StatusBody
     private StatusBody(CheckRun run)
     {
         Run = run;
+        Healthy = run.Healthy;
         Bytes = StatusJson.Encode(run.Checks, run.Healthy);
         ContentLength = Bytes.Length.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>The run these bytes render.</summary>
     public CheckRun Run { get; }
+
+    /// <summary>Whether the run passed: 200, else 503.</summary>
+    public bool Healthy { get; }
 
     /// <summary>The canonical JSON body.</summary>
     public byte[] Bytes { get; }

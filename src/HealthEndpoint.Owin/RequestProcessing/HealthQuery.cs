@@ -12,19 +12,23 @@ internal sealed class HealthQuery
 {
     public static readonly HealthQuery Empty = new(false, Array.Empty<string>());
 
+    private readonly IReadOnlyList<string> _excluded;
+
     private HealthQuery(bool verbose, IReadOnlyList<string> excluded)
     {
         Verbose = verbose;
-        Excluded = excluded;
+        _excluded = excluded;
+        ExcludesAny = excluded.Count > 0;
     }
 
     public bool Verbose { get; }
 
-    public IReadOnlyList<string> Excluded { get; }
+    /// <summary>Whether <c>?exclude</c> named anything; read once here, not per answer.</summary>
+    public bool ExcludesAny { get; }
 
     public bool Excludes(string check)
     {
-        foreach (var name in Excluded)
+        foreach (var name in _excluded)
         {
             if (string.Equals(name, check, StringComparison.OrdinalIgnoreCase))
             {

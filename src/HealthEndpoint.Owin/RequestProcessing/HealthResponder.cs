@@ -75,7 +75,7 @@ internal sealed class HealthResponder
     private Task WriteRun(IDictionary<string, object> environment, in HealthRequest request, CheckRun run)
     {
         // The RT status answer: the run's body, encoded once and shared by every answer that reuses the run.
-        if (request.Format == HealthFormat.Rt && request.Route.Check is null && request.Query.Excluded.Count == 0)
+        if (request.Format == HealthFormat.Rt && request.Route.Check is null && !request.Query.ExcludesAny)
         {
             return HealthResponses.WriteStatusAsync(environment, _statusBodies.For(run), request.IncludeBody);
         }

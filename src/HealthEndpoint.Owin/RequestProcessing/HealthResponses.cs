@@ -37,7 +37,7 @@ internal static class HealthResponses
 
     public static Task WriteStatusAsync(IDictionary<string, object> environment, StatusBody status, bool includeBody)
     {
-        environment[OwinKeys.ResponseStatusCode] = status.Run.Healthy ? Status200 : Status503;
+        environment[OwinKeys.ResponseStatusCode] = status.Healthy ? Status200 : Status503;
         var headers = ResponseHeaders(environment);
         headers["Content-Type"] = new[] { "application/json" };
         headers["Content-Length"] = new[] { status.ContentLength };
