@@ -5,7 +5,10 @@ using System.Threading.Tasks;
 
 namespace Owin.HealthEndpoint.Testing;
 
-/// <summary>Debian's <c>promtool</c> (package <c>prometheus</c>): <c>check metrics</c> on a page fed through stdin.</summary>
+/// <summary>
+/// Debian's <c>promtool</c> (package <c>prometheus</c>): <c>check metrics</c> on a page fed through stdin,
+/// <c>check config</c> and <c>check rules</c> on files.
+/// </summary>
 public static class Promtool
 {
     /// <summary>The tool's path.</summary>
@@ -13,14 +16,24 @@ public static class Promtool
 
     /// <summary>Runs <c>promtool check metrics</c> on <paramref name="page"/>; returns its exit code and output.</summary>
     /// <exception cref="InvalidOperationException">promtool is not installed; the message has the install command.</exception>
-    public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string page)
+    public static Task<(int ExitCode, string Output)> CheckMetricsAsync(string page) => RunAsync(["check", "metrics"], page);
+
+    /// <summary>Runs <c>promtool check config</c> on the file at <paramref name="configurationPath"/> (and the rule files it names).</summary>
+    /// <exception cref="InvalidOperationException">promtool is not installed; the message has the install command.</exception>
+    public static Task<(int ExitCode, string Output)> CheckConfigAsync(string configurationPath) => RunAsync(["check", "config", configurationPath], string.Empty);
+
+    /// <summary>Runs <c>promtool check rules</c> on the file at <paramref name="rulesPath"/>.</summary>
+    /// <exception cref="InvalidOperationException">promtool is not installed; the message has the install command.</exception>
+    public static Task<(int ExitCode, string Output)> CheckRulesAsync(string rulesPath) => RunAsync(["check", "rules", rulesPath], string.Empty);
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string[] arguments, string input)
     {
         if (!File.Exists(Path))
         {
             throw new InvalidOperationException($"{Path} is missing; install it with: {PrometheusServer.InstallCommand}");
         }
 
-        var start = new ProcessStartInfo(Path, ["check", "metrics"])
+        var start = new ProcessStartInfo(Path, arguments)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -30,7 +43,7 @@ public static class Promtool
         using var process = Process.Start(start) ?? throw new InvalidOperationException("promtool did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(page);
+        await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         using var deadline = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
@@ -40,7 +53,7 @@ public static class Promtool
         catch (OperationCanceledException)
         {
             process.Kill();
-            throw new TimeoutException("promtool check metrics did not finish within 30 s.");
+            throw new TimeoutException($"promtool {string.Join(' ', arguments)} did not finish within 30 s.");
         }
 
         return (process.ExitCode, await output + await errors);
