@@ -19,12 +19,22 @@ Task("BenchCompare")
     EnsureDirectoryExists(benchDirectory);
 
     // The earlier revision's tree, as git stores it, then each core published with its dependencies for net8.0.
-    var beforeTree = MakeAbsolute(compareDirectory + Directory("before-source")).FullPath;
+    // The tree goes outside the repository and is deleted after: a second copy of the benchmark projects under
+    // artifacts/ would make BenchmarkDotNet's project search (the Bench target) find two of each.
+    var beforeTree = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "healthendpoint-compare-" + Guid.NewGuid().ToString("N"));
     EnsureDirectoryExists(beforeTree);
-    RunOrFail("bash", $"-c \"git archive --format=tar '{before}' | tar -x -C '{beforeTree}'\"");
     var beforeBuild = MakeAbsolute(compareDirectory + Directory("before")).FullPath;
     var afterBuild = MakeAbsolute(compareDirectory + Directory("after")).FullPath;
-    RunOrFail("dotnet", $"publish {beforeTree}/{CoreProject} -c Release -f net8.0 -o {beforeBuild}");
+    try
+    {
+        RunOrFail("bash", $"-c \"git archive --format=tar '{before}' | tar -x -C '{beforeTree}'\"");
+        RunOrFail("dotnet", $"publish {beforeTree}/{CoreProject} -c Release -f net8.0 -o {beforeBuild}");
+    }
+    finally
+    {
+        DeleteDirectory(beforeTree, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
+
     RunOrFail("dotnet", $"publish {CoreProject} -c Release -f net8.0 -o {afterBuild}");
 
     var report = MakeAbsolute(benchDirectory + File("compare.md")).FullPath;

@@ -124,18 +124,25 @@ public sealed class HealthEndpointMiddleware
             return HealthResponses.WriteMethodNotAllowedAsync(environment);
         }
 
+        var includeBody = method == "GET";
         if (route.Kind == HealthRouteKind.Metrics)
         {
-            return _metricsPage!.AnswerAsync(environment, includeBody: method == "GET");
+            return _metricsPage!.AnswerAsync(environment, includeBody);
         }
 
-        // The RT ping needs nothing more from the request: no format to negotiate, no query, no check.
-        if (route.Kind == HealthRouteKind.Ping && !_healthJson)
+        // The RT ping and status with nothing to negotiate (health+json off) or select (queries off, no per-check
+        // path) are most of the traffic: they skip the request value (measured: ~5 ns of ~290, BenchCompare).
+        if (!_healthJson && route.Kind == HealthRouteKind.Ping)
         {
-            return HealthResponses.WritePingAsync(environment, includeBody: method == "GET");
+            return HealthResponses.WritePingAsync(environment, includeBody);
         }
 
-        var request = HealthRequest.Read(environment, route, includeBody: method == "GET", _healthJson, _queries);
+        if (!_healthJson && !_queries && route.Kind == HealthRouteKind.Status && route.Check is null)
+        {
+            return _responder.AnswerStatusAsync(environment, includeBody);
+        }
+
+        var request = HealthRequest.Read(environment, route, includeBody, _healthJson, _queries);
         return _responder.AnswerAsync(environment, request);
     }
 }

@@ -66,6 +66,31 @@ internal sealed class HealthResponder
             : WriteRunAsync(environment, request, run);
     }
 
+    /// <summary>
+    /// The RT status with nothing to negotiate or select (health+json and queries off, no per-check path): the
+    /// run's body as it is, without a <see cref="HealthRequest"/> — the answer a load balancer asks for most.
+    /// </summary>
+    public Task AnswerStatusAsync(IDictionary<string, object> environment, bool includeBody)
+    {
+        _lifecycle.Observe(environment, _hostProperties);
+        if (_lifecycle.IsDraining)
+        {
+            var request = HealthRequest.Read(environment, HealthRoute.Status, includeBody, healthJsonOn: false, queriesOn: false);
+            return Write(environment, request, Draining, healthy: false);
+        }
+
+        var run = _runner.GetRunAsync();
+        return run.IsCompleted
+            ? HealthResponses.WriteStatusAsync(environment, _statusBodies.For(run.Result), includeBody)
+            : WriteStatusAsync(environment, run, includeBody);
+    }
+
+    private async Task WriteStatusAsync(IDictionary<string, object> environment, Task<CheckRun> run, bool includeBody)
+    {
+        var finished = await run.ConfigureAwait(false);
+        await HealthResponses.WriteStatusAsync(environment, _statusBodies.For(finished), includeBody).ConfigureAwait(false);
+    }
+
     private async Task WriteRunAsync(IDictionary<string, object> environment, HealthRequest request, Task<CheckRun> run)
     {
         var finished = await run.ConfigureAwait(false);
