@@ -17,7 +17,7 @@ internal static partial class PrometheusRecipe
     /// <summary>The rules file's name, as the scrape configuration's <c>rule_files</c> names it (beside prometheus.yml).</summary>
     public const string RulesFileName = "healthendpoint.rules.yml";
 
-    // The address Prometheus and this test's client connect from: the app sees every scrape coming from it.
+    /// <summary>The address Prometheus and this test's client connect from: the app sees every scrape coming from it.</summary>
     public const string AllowedClient = "127.0.0.1";
 
     private static RecipeFile Markdown => RecipeFile.Load("prometheus.md");
