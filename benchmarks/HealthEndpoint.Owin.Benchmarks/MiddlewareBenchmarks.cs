@@ -2,10 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
-using System.IO;
-using System.Threading;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
+using Owin.HealthEndpoint.Benchmarking;
 
 namespace Owin.HealthEndpoint.Benchmarks;
 
@@ -31,9 +30,8 @@ public class MiddlewareBenchmarks
     // pass-through path the app's own traffic takes.
     private const string AppPath = "/Ticket/Display.html";
 
-    private const string RequestPathKey = "owin.RequestPath";
-    private const string StatusCodeKey = "owin.ResponseStatusCode";
-    private const string ResponseHeadersKey = "owin.ResponseHeaders";
+    private const string RequestPathKey = BenchmarkEnvironment.RequestPathKey;
+    private const string StatusCodeKey = BenchmarkEnvironment.StatusCodeKey;
 
     private static readonly AppFunc NoOpApp = static _ => Task.CompletedTask;
 
@@ -200,34 +198,9 @@ public class MiddlewareBenchmarks
         return listener;
     }
 
-    private static void ResetResponse(Dictionary<string, object> environment)
-    {
-        ((Dictionary<string, string[]>)environment[ResponseHeadersKey]).Clear();
-        environment.Remove(StatusCodeKey);
-    }
+    private static void ResetResponse(Dictionary<string, object> environment) => BenchmarkEnvironment.ResetResponse(environment);
 
-    // Shaped like the environment of this repository's HttpListener host (OwinCall): an ordinal dictionary of
-    // about the same keys, case-insensitive response headers, and a body stream whose writes complete at once.
-    private static Dictionary<string, object> Environment(string method, string path) => new(32, StringComparer.Ordinal)
-    {
-        ["owin.Version"] = "1.0",
-        ["owin.CallCancelled"] = CancellationToken.None,
-        ["owin.RequestMethod"] = method,
-        ["owin.RequestScheme"] = "http",
-        ["owin.RequestPathBase"] = string.Empty,
-        [RequestPathKey] = path,
-        ["owin.RequestQueryString"] = string.Empty,
-        ["owin.RequestProtocol"] = "HTTP/1.1",
-        ["owin.RequestHeaders"] = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase) { ["Host"] = ["127.0.0.1"] },
-        ["owin.RequestBody"] = Stream.Null,
-        [ResponseHeadersKey] = new Dictionary<string, string[]>(8, StringComparer.OrdinalIgnoreCase),
-        ["owin.ResponseBody"] = Stream.Null,
-        ["server.RemoteIpAddress"] = "127.0.0.1",
-        ["server.RemotePort"] = "50000",
-        ["server.LocalIpAddress"] = "127.0.0.1",
-        ["server.LocalPort"] = "8080",
-        ["server.IsLocal"] = true,
-    };
+    private static Dictionary<string, object> Environment(string method, string path) => BenchmarkEnvironment.Create(method, path);
 
     private void ExpectAnswer(Dictionary<string, object> environment, int statusCode)
     {
