@@ -97,3 +97,17 @@ Dictionary<string, string> FrameworkPassEnvironment() => new Dictionary<string, 
     Information("The .NET Framework pass under Mono ({0}): {1} passed, {2} failed.", file, passed, failed);
     return (totals.Passed + passed, totals.Failed + failed, totals.Files + 1);
 }
+
+// The Mono test cases that did not pass, as "framework-mono: <name>: <message start>" lines for Test's FAILED list.
+IEnumerable<string> FailedFrameworkTestLines()
+{
+    var file = testResultsDirectory.Path.CombineWithFilePath(FrameworkResultsFileName);
+    if (!FileExists(file))
+    {
+        return Enumerable.Empty<string>();
+    }
+
+    return XDocument.Load(file.FullPath).Descendants("test-case")
+        .Where(test => (string)test.Attribute("result") is not ("Passed" or "Skipped"))
+        .Select(test => $"{file.GetFilenameWithoutExtension()}: {(string)test.Attribute("fullname")}: {MessageStart((string)test.Element("failure")?.Element("message"))}");
+}

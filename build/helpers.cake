@@ -125,10 +125,13 @@ IEnumerable<string> FailedTestLines(DirectoryPath directory)
                 continue;
             }
 
-            // NUnit puts "Expected: x" and "But was: y" on separate lines: the first three, on one line.
-            var message = (string)result.Descendants(trx + "Message").FirstOrDefault() ?? "(no message)";
-            var summary = string.Join(" | ", message.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0).Take(3));
-            yield return $"{file.GetFilenameWithoutExtension()}: {result.Attribute("testName")?.Value}: {summary}";
+            var message = (string)result.Descendants(trx + "Message").FirstOrDefault();
+            yield return $"{file.GetFilenameWithoutExtension()}: {result.Attribute("testName")?.Value}: {MessageStart(message)}";
         }
     }
 }
+
+// NUnit puts "Expected: x" and "But was: y" on separate lines: the first three, on one line.
+string MessageStart(string message) => message == null
+    ? "(no message)"
+    : string.Join(" | ", message.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0).Take(3));

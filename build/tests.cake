@@ -51,6 +51,7 @@ Task("Test")
 
     // Which tests failed, and the start of why, just above the totals.
     var failedTests = FailedTestLines(testResultsDirectory)
+        .Concat(FailedFrameworkTestLines())
         .Concat(GetDirectories($"{artifactsDirectory.Path.FullPath}/*-test-results").SelectMany(FailedTestLines))
         .Select(line => "FAILED " + line);
     PrintOnExit(string.Join(Environment.NewLine, failedTests.Append($"{passed} passed, {failed} failed")));

@@ -57,7 +57,8 @@ public sealed class MonoFrameworkPassTests
         var pass = await MonoPass.RunAsync(resultFile, Servers(_postgres.ConnectionString, _redis.Configuration));
         TestContext.Out.WriteLine($"Mono pass: {pass.Cases.Count} tests, {pass.Passed.Count} passed, {pass.Failed.Count} failed in {clock.Elapsed.TotalSeconds:0.0} s ({resultFile}).");
 
-        Assert.That(pass.Failed, Is.Empty, "tests that failed under Mono:" + Environment.NewLine + pass.Output);
+        // The failed cases first, one line each, so that the build's FAILED line names them; the runner's output after.
+        Assert.That(pass.Failed, Is.Empty, "tests that failed under Mono: " + string.Join(" || ", pass.Failed) + Environment.NewLine + pass.Output);
         Assert.That(pass.ExitCode, Is.Zero, pass.Output);
         Assert.That(pass.Cases.Count, Is.GreaterThanOrEqualTo(200), "control: the shared middleware and runner tests ran");
         Assert.That(pass.Passed.Count(name => name.Contains("OnFrameworkTests.", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(8), "the real-server tests ran");

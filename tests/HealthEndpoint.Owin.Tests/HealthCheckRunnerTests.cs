@@ -67,9 +67,17 @@ public sealed class HealthCheckRunnerTests
         options.CheckTimeout = TimeSpan.FromSeconds(30);
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
 
+        // The gate opens only once every request is waiting on the run: one that reached the middleware after the
+        // run had finished would rightly start another (StatusCacheDuration is zero), which a loaded machine once did.
         var environments = Enumerable.Range(0, 100).Select(_ => OwinEnvironment.Create("GET", "/healthz/status")).ToArray();
-        var requests = environments.Select(environment => Task.Run(() => middleware.Invoke(environment))).ToArray();
-        await Poll.UntilAsync(() => Task.FromResult(check.Started > 0), TimeSpan.FromSeconds(10), "the check has started");
+        var waiting = 0;
+        var requests = environments.Select(environment => Task.Run(() =>
+        {
+            var request = middleware.Invoke(environment);
+            Interlocked.Increment(ref waiting);
+            return request;
+        })).ToArray();
+        await Poll.UntilAsync(() => Task.FromResult(check.Started > 0 && Volatile.Read(ref waiting) == 100), TimeSpan.FromSeconds(10), "every request waits on the started check");
         var startedWhileWaiting = check.Started;
         gate.SetResult();
         await Task.WhenAll(requests);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
+using Owin.HealthEndpoint.Probe;
 using Owin.HealthEndpoint.Testing;
 
 namespace HealthEndpoint.Probe.Tests;
@@ -60,6 +61,15 @@ internal sealed class LegacyAppProcess : IAsyncDisposable
             throw new InvalidOperationException("LegacyApp did not start:\n" + output, exception);
         }
     }
+
+    /// <summary>
+    /// Returns once status answers 200. Ping answering says the app runs; the first database check of a cold process
+    /// loads Npgsql and opens the first connection, which on a loaded machine can still miss the 1 s CheckTimeout.
+    /// </summary>
+    public Task WaitHealthyAsync() => Poll.UntilAsync(
+        async () => (await HttpProbe.GetAsync(new Uri($"http://{Authority}/healthz/status"), TimeSpan.FromSeconds(5))).StatusCode == 200,
+        TimeSpan.FromSeconds(30),
+        "LegacyApp's status answers 200");
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

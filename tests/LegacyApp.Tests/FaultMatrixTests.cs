@@ -176,7 +176,7 @@ public sealed class FaultMatrixTests
         // shown by a correctly configured LegacyApp against the same password-protected server, before and after.
         var wrongConfiguration = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{_protectedRedis.Port},password={WrongPassword},abortConnect=false,connectTimeout=2000,syncTimeout=2000");
         await using var correct = await LegacyAppHost.StartAsync(Settings(_protectedRedis.Configuration));
-        var control = await HealthProbes.SendAsync(correct, HealthProbes.StatusPath);
+        var control = await HealthProbes.HealthyStatusAsync(correct);
         Assert.That((control.StatusCode, control.Body), Is.EqualTo((200, OkBody)), "control: the right password works");
 
         await using var wrong = await LegacyAppHost.StartAsync(Settings(wrongConfiguration));
@@ -192,7 +192,7 @@ public sealed class FaultMatrixTests
     /// <summary>Control, fault, sampling while it lasts, end of the fault, recovery; asserts lines (a)–(d).</summary>
     private async Task ExerciseFaultAsync(LegacyAppHost host, string failBody, Func<Task> beginFault, Func<Task> endFault)
     {
-        var control = await HealthProbes.SendAsync(host, HealthProbes.StatusPath);
+        var control = await HealthProbes.HealthyStatusAsync(host);
         Assert.That((control.StatusCode, control.Body), Is.EqualTo((200, OkBody)), "control: healthy before the fault");
 
         await beginFault();
@@ -224,7 +224,7 @@ public sealed class FaultMatrixTests
     /// </summary>
     private async Task ExerciseRestartAsync(LegacyAppHost host, string failBody, Func<Task> restart)
     {
-        var control = await HealthProbes.SendAsync(host, HealthProbes.StatusPath);
+        var control = await HealthProbes.HealthyStatusAsync(host);
         Assert.That((control.StatusCode, control.Body), Is.EqualTo((200, OkBody)), "control: healthy before the restart");
 
         using var restarting = new CancellationTokenSource();

@@ -59,7 +59,7 @@ public sealed class NoPileUpTests
     {
         await using var host = await LegacyAppHost.StartAsync(Settings(cacheDuration, timeouts));
         _relay.ResetCounts();
-        var control = await HealthProbes.SendAsync(host, HealthProbes.StatusPath);
+        var control = await HealthProbes.HealthyStatusAsync(host);
         Assert.That((control.StatusCode, control.Body), Is.EqualTo((200, OkBody)), "control: healthy before the freeze");
         Assert.That(_relay.Counts.Accepted, Is.GreaterThanOrEqualTo(1), "control: the app reaches PostgreSQL through the relay");
         if (emptyPool)

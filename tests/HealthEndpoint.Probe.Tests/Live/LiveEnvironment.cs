@@ -19,6 +19,7 @@ public sealed class LiveEnvironment
     {
         Postgres = await PostgresServer.StartAsync();
         App = await LegacyAppProcess.StartAsync(Postgres.ConnectionString);
+        await App.WaitHealthyAsync();
     }
 
     [OneTimeTearDown]

@@ -26,9 +26,7 @@ public sealed class ProbeAgainstHealthJsonAppTests
         _app = await LegacyAppProcess.StartAsync(
             LiveEnvironment.Postgres.ConnectionString,
             new Dictionary<string, string> { ["HealthEndpoint__HealthJson"] = "true" });
-
-        // Ping answering says the app runs; the first database check of a cold process can still miss CheckTimeout.
-        await HealthyAsync(Url("/healthz/status"));
+        await _app.WaitHealthyAsync();
     }
 
     [OneTimeTearDown]
