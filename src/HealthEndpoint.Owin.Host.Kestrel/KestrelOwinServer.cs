@@ -4,10 +4,12 @@ using System.IO;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Owin.HealthEndpoint.Hosting.Kestrel.Connections;
 
 namespace Owin.HealthEndpoint.Hosting.Kestrel;
 
@@ -62,7 +64,13 @@ public sealed class KestrelOwinServer : IAsyncDisposable
 
         var kestrel = CreateKestrelOptions(options, MaxConcurrentConnections);
         var loggerFactory = new ForwardingLoggerFactory(_logger);
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        IConnectionListenerFactory transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        if (MaxConcurrentConnections is long cap)
+        {
+            // Kestrel's cap alone lets a flood run its accept loop ahead of the rejections (Connections/).
+            transport = new BoundedListenerFactory(transport, cap);
+        }
+
         _server = new KestrelServer(Options.Create(kestrel), transport, loggerFactory);
     }
 
