@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
@@ -29,31 +28,16 @@ public sealed class BoundedListenerTests
         var factory = new BoundedListenerFactory(SocketTransport(), Cap);
         await using var listener = await factory.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
         using var clients = await Clients.ConnectAsync(listener.EndPoint, factory.MaxOpen + 3);
-        var accepted = new List<ConnectionContext>();
-        try
-        {
-            for (var i = 0; i < factory.MaxOpen; i++)
-            {
-                accepted.Add((await listener.AcceptAsync().AsTask().WaitAsync(Deadline))!);
-            }
+        await using var accepted = await Accepted.TakeAsync(listener, factory.MaxOpen);
 
-            var next = listener.AcceptAsync().AsTask();
-            var tookOneWhileFull = await Task.WhenAny(next, Task.Delay(TimeSpan.FromMilliseconds(500))) == next;
-            await accepted[0].DisposeAsync();
-            var afterDispose = await next.WaitAsync(Deadline);
-            accepted.Add(afterDispose!);
+        var next = listener.AcceptAsync().AsTask();
+        var tookOneWhileFull = await Task.WhenAny(next, Task.Delay(TimeSpan.FromMilliseconds(500))) == next;
+        await accepted.DisposeFirstAsync();
+        var afterDispose = accepted.Add(await next.WaitAsync(Deadline));
 
-            Assert.That(factory.MaxOpen, Is.EqualTo(Cap + BoundedListenerFactory.RejectionHeadroom));
-            Assert.That(tookOneWhileFull, Is.False, "an accept while every slot is held");
-            Assert.That(afterDispose, Is.Not.Null, "the accept after a slot was freed");
-        }
-        finally
-        {
-            foreach (var connection in accepted)
-            {
-                await connection.DisposeAsync();
-            }
-        }
+        Assert.That(factory.MaxOpen, Is.EqualTo(Cap + BoundedListenerFactory.RejectionHeadroom));
+        Assert.That(tookOneWhileFull, Is.False, "an accept while every slot is held");
+        Assert.That(afterDispose, Is.Not.Null, "the accept after a slot was freed");
     }
 
     [Test]
@@ -64,23 +48,10 @@ public sealed class BoundedListenerTests
         var bound = new BoundedListenerFactory(sockets, Cap).MaxOpen;
         await using var listener = await sockets.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
         using var clients = await Clients.ConnectAsync(listener.EndPoint, bound + 3);
-        var accepted = new List<ConnectionContext>();
-        try
-        {
-            for (var i = 0; i < bound + 3; i++)
-            {
-                accepted.Add((await listener.AcceptAsync().AsTask().WaitAsync(Deadline))!);
-            }
 
-            Assert.That(accepted, Has.Count.EqualTo(bound + 3).And.All.Not.Null);
-        }
-        finally
-        {
-            foreach (var connection in accepted)
-            {
-                await connection.DisposeAsync();
-            }
-        }
+        await using var accepted = await Accepted.TakeAsync(listener, bound + 3);
+
+        Assert.That(accepted.Count, Is.EqualTo(bound + 3));
     }
 
     [Test]
@@ -89,27 +60,13 @@ public sealed class BoundedListenerTests
         var factory = new BoundedListenerFactory(SocketTransport(), Cap);
         await using var listener = await factory.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
         using var clients = await Clients.ConnectAsync(listener.EndPoint, factory.MaxOpen + 1);
-        var accepted = new List<ConnectionContext>();
-        try
-        {
-            for (var i = 0; i < factory.MaxOpen; i++)
-            {
-                accepted.Add((await listener.AcceptAsync().AsTask().WaitAsync(Deadline))!);
-            }
+        await using var accepted = await Accepted.TakeAsync(listener, factory.MaxOpen);
 
-            var waiting = listener.AcceptAsync().AsTask();
-            await listener.UnbindAsync();
+        var waiting = listener.AcceptAsync().AsTask();
+        await listener.UnbindAsync();
 
-            // Kestrel's accept loop ends on null: a stop must not hang on a full server.
-            Assert.That(await waiting.WaitAsync(Deadline), Is.Null);
-        }
-        finally
-        {
-            foreach (var connection in accepted)
-            {
-                await connection.DisposeAsync();
-            }
-        }
+        // Kestrel's accept loop ends on null: a stop must not hang on a full server.
+        Assert.That(await waiting.WaitAsync(Deadline), Is.Null);
     }
 
     private static SocketTransportFactory SocketTransport() =>
@@ -134,5 +91,49 @@ public sealed class BoundedListenerTests
         }
 
         public void Dispose() => _sockets.ForEach(socket => socket.Dispose());
+    }
+
+    /// <summary>The connections a test accepted, in Kestrel's place; disposed (their slots freed) at the end.</summary>
+    private sealed class Accepted : IAsyncDisposable
+    {
+        private readonly List<ConnectionContext> _connections = [];
+
+        public int Count => _connections.Count;
+
+        /// <summary>Accepts <paramref name="count"/> connections, each within the deadline.</summary>
+        public static async Task<Accepted> TakeAsync(IConnectionListener listener, int count)
+        {
+            var accepted = new Accepted();
+            for (var i = 0; i < count; i++)
+            {
+                accepted.Add(await listener.AcceptAsync().AsTask().WaitAsync(Deadline));
+            }
+
+            return accepted;
+        }
+
+        public ConnectionContext? Add(ConnectionContext? connection)
+        {
+            if (connection is not null)
+            {
+                _connections.Add(connection);
+            }
+
+            return connection;
+        }
+
+        public async Task DisposeFirstAsync()
+        {
+            await _connections[0].DisposeAsync();
+            _connections.RemoveAt(0);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var connection in _connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 }
