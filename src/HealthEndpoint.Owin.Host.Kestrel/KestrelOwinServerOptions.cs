@@ -28,7 +28,8 @@ public sealed class KestrelOwinServerOptions
     public IList<string> Prefixes { get; } = new List<string>();
 
     /// <summary>
-    /// At most this many connections are open at once; further ones are accepted and closed at once. Null (the
+    /// At most this many connections are served at once; further ones are accepted and closed at once, and while 32
+    /// more wait to be closed, new ones wait in the kernel's backlog (so a flood cannot outrun the cap). Null (the
     /// default) derives it from the process's open-file limit, less the descriptors already open and a reserve (see
     /// <see cref="KestrelOwinServer.MaxConcurrentConnections"/>). Keep the app's own concurrency bound below it.
     /// </summary>
