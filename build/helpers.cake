@@ -131,7 +131,16 @@ IEnumerable<string> FailedTestLines(DirectoryPath directory)
     }
 }
 
-// NUnit puts "Expected: x" and "But was: y" on separate lines: the first three, on one line.
-string MessageStart(string message) => message == null
-    ? "(no message)"
-    : string.Join(" | ", message.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0).Take(3));
+// NUnit puts the message, the assertion, "Expected: x" and "But was: y" on separate lines: on one line, everything
+// up to the "But was" (at most five lines of at most 300 characters), so that CI's output shows what was observed.
+string MessageStart(string message)
+{
+    if (message == null)
+    {
+        return "(no message)";
+    }
+
+    var lines = message.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0).Take(5).ToList();
+    var butWas = lines.FindIndex(line => line.StartsWith("But was:", StringComparison.Ordinal));
+    return string.Join(" | ", lines.Take(butWas >= 0 ? butWas + 1 : 3).Select(line => line.Length > 300 ? line.Substring(0, 300) + "…" : line));
+}

@@ -27,6 +27,7 @@ Task("Test")
 {
     EnsureDirectoryExists(testResultsDirectory);
     CleanDirectory(testResultsDirectory);
+    var cpuBefore = CpuTicks();
 
     var passes = SolutionTestProjects()
         .OrderBy(LongTestRank)
@@ -49,12 +50,12 @@ Task("Test")
         failed += pass.Failed;
     }
 
-    // Which tests failed, and the start of why, just above the totals.
+    // Which tests failed, and the start of why, and how busy the machine was, just above the totals.
     var failedTests = FailedTestLines(testResultsDirectory)
         .Concat(FailedFrameworkTestLines())
         .Concat(GetDirectories($"{artifactsDirectory.Path.FullPath}/*-test-results").SelectMany(FailedTestLines))
         .Select(line => "FAILED " + line);
-    PrintOnExit(string.Join(Environment.NewLine, failedTests.Append($"{passed} passed, {failed} failed")));
+    PrintOnExit(string.Join(Environment.NewLine, failedTests.Append(MachineLine("Test", cpuBefore)).Append($"{passed} passed, {failed} failed")));
 
     if (failedPasses.Count > 0 || failed > 0 || totals.Files == 0)
     {

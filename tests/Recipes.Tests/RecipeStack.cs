@@ -60,6 +60,16 @@ internal sealed class RecipeStack : IAsyncDisposable
 
                 return command;
             });
+            try
+            {
+                await WaitServingAsync(app, new Uri($"http://127.0.0.1:{app.Port}{pathBase}healthz/ping"));
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                throw;
+            }
+
             var temporaryDirectory = Directory.CreateTempSubdirectory("healthendpoint-recipe-").FullName;
             return new RecipeStack(database, app, pathBase, temporaryDirectory);
         }
@@ -68,6 +78,23 @@ internal sealed class RecipeStack : IAsyncDisposable
             await database.DisposeAsync();
             throw;
         }
+    }
+
+    // An accepted connection is not yet a served request: CI has seen the first request to a new LegacyApp fail
+    // (through nginx, and check_http's ping) right after its port accepted. Like an operator who starts the proxy
+    // once the app answers, wait for any HTTP answer on ping (404 when the allowlist leaves 127.0.0.1 out).
+    private static async Task WaitServingAsync(ForegroundProcess app, Uri ping)
+    {
+        using var client = CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(5);
+        await Poll.UntilAsync(
+            async () =>
+            {
+                using var response = await client.GetAsync(ping);
+                return !app.HasExited;
+            },
+            TimeSpan.FromSeconds(30),
+            $"LegacyApp to answer {ping}");
     }
 
     /// <summary>A path inside <see cref="TemporaryDirectory"/>.</summary>

@@ -65,7 +65,8 @@ public sealed class HostileClientTests
     {
         var settings = server == Kestrel ? new Dictionary<string, string> { ["Host__RequestHeadersTimeout"] = "00:00:02" } : null;
         await using var target = await HostileTarget.StartAsync(server, settings: settings);
-        var limit = HeaderTimeout + TimeSpan.FromSeconds(4);
+        // Long enough that a busy machine cannot make Kestrel's close look like HttpListener's "never".
+        var limit = HeaderTimeout + TimeSpan.FromSeconds(6);
 
         var open = await HostileClients.SlowHeaderOpenForAsync(target.Port, TimeSpan.FromMilliseconds(500), limit);
 
@@ -73,8 +74,9 @@ public sealed class HostileClientTests
         Assert.That(target.HasExited, Is.False, target.Output);
         if (server == Kestrel)
         {
-            // Kestrel checks its timeouts on a 1 s heartbeat.
-            Assert.That(open, Is.GreaterThanOrEqualTo(HeaderTimeout - TimeSpan.FromMilliseconds(100)).And.LessThan(HeaderTimeout + TimeSpan.FromSeconds(2)));
+            // Closed by Kestrel, not before its header timeout. How long after it (a 1 s heartbeat; 3.7 s measured
+            // on a quiet machine, 4.0 s in a busy CI run) is a figure for the README, not a bound to assert here.
+            Assert.That(open, Is.GreaterThanOrEqualTo(HeaderTimeout - TimeSpan.FromMilliseconds(100)).And.LessThan(limit));
         }
         else
         {
