@@ -94,9 +94,10 @@ public sealed class ProbeFailureTests
         Assert.That(container.ExitCode, Is.EqualTo(1), container.ToString());
         Assert.That(container.Line, Is.EqualTo($"FAIL timeout: no response from 127.0.0.1:{stub.Port} within 500 ms"));
 
-        // The process's whole life: runtime start-up (well under a second here) plus the timeout, never more.
-        Assert.That(monitoring.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).And.LessThan(TimeSpan.FromSeconds(4)));
-        Assert.That(container.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(500)).And.LessThan(TimeSpan.FromSeconds(3.5)));
+        // The process's whole life: runtime start-up (well under a second on a quiet machine, more on a busy one) plus
+        // the timeout; the bound only has to tell the timeout from HttpClient's 100 s default.
+        Assert.That(monitoring.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).And.LessThan(TimeSpan.FromSeconds(1 + 5)));
+        Assert.That(container.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(500)).And.LessThan(TimeSpan.FromSeconds(0.5 + 5)));
     }
 
     [Test]
