@@ -20,14 +20,14 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// </remarks>
 public sealed class OwinServer : IAsyncDisposable
 {
-    private readonly AppFunc _app;
+    private readonly CallRunner _runner;
     private readonly OwinServerOptions _options;
     private readonly ILogger _logger;
     private const int StartAttempts = 5;
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private HttpListener _listener;
-    private readonly PathBaseResolver _pathBases;
+    private readonly PrefixTable _prefixes;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _callsCancelled = new();
@@ -45,7 +45,11 @@ public sealed class OwinServer : IAsyncDisposable
     /// <param name="options">Prefixes and limits.</param>
     public OwinServer(AppFunc app, OwinServerOptions options)
     {
-        _app = app ?? throw new ArgumentNullException(nameof(app));
+        if (app is null)
+        {
+            throw new ArgumentNullException(nameof(app));
+        }
+
         _options = options ?? throw new ArgumentNullException(nameof(options));
         if (options.Prefixes.Count == 0)
         {
@@ -63,7 +67,8 @@ public sealed class OwinServer : IAsyncDisposable
             ListenerPrefix.Map(prefix);
         }
 
-        _pathBases = new PathBaseResolver(options.Prefixes);
+        _runner = new CallRunner(app, _logger);
+        _prefixes = new PrefixTable(options.Prefixes);
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
         _listener = CreateListener(options);
 
@@ -104,14 +109,7 @@ public sealed class OwinServer : IAsyncDisposable
             return;
         }
 
-        _appDisposing.Cancel();
-        _options.OnDraining?.Invoke();
-        if (_options.DrainDelay > TimeSpan.Zero)
-        {
-            HostLog.Draining(_logger, (long)_options.DrainDelay.TotalMilliseconds);
-            await Task.Delay(_options.DrainDelay).ConfigureAwait(false);
-        }
-
+        await DrainWindow.OpenAsync(_appDisposing, _options.OnDraining, _options.DrainDelay, _logger).ConfigureAwait(false);
         _stopping.Cancel();
         if (Interlocked.CompareExchange(ref _inFlight, 0, 0) == 0)
         {
@@ -228,49 +226,21 @@ public sealed class OwinServer : IAsyncDisposable
 
     private async Task ProcessAsync(HttpListenerContext context)
     {
-        var request = context.Request;
-        var (pathBase, path) = _pathBases.Split(PathBaseResolver.DecodePath(request.Url?.AbsolutePath ?? "/"));
-        var call = new OwinCall(context, pathBase, path, _options.ResponseBufferSize, _appDisposingToken, _callsCancelled.Token);
+        var call = new HttpListenerCall(context, _prefixes, _options.ResponseBufferSize, _appDisposingToken, _callsCancelled.Token);
+        await _runner.RunAsync(call).ConfigureAwait(false);
+        if (call.Aborted)
+        {
+            return;
+        }
+
         try
         {
-            await _app(call.Environment).ConfigureAwait(false);
-            await call.ResponseBody.CompleteAsync().ConfigureAwait(false);
             context.Response.Close();
-        }
-        catch (Exception exception)
-        {
-            var started = call.ResponseBody.Started;
-            HostLog.AppFailed(_logger, request.HttpMethod, path, started, exception);
-            Fail(context, started);
-        }
-    }
-
-    private static void Fail(HttpListenerContext context, bool started)
-    {
-        var response = context.Response;
-        try
-        {
-            if (started)
-            {
-                // Known limit of the managed (Linux, macOS) HttpListener: Abort() still writes the final chunk of
-                // a chunked response before it closes the socket, so only a response with a Content-Length is
-                // seen as truncated. On Windows http.sys resets the connection.
-                response.Abort();
-                return;
-            }
-
-            // No body byte reached HttpListener, so it has sent nothing yet, even if the app's status and headers
-            // were copied to it already (an early flush, a bad Content-Length, a failing OnSendingHeaders callback).
-            response.Headers.Clear();
-            response.StatusCode = 500;
-            response.StatusDescription = "Internal Server Error";
-            response.ContentLength64 = 0;
-            response.Close();
         }
         catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
         {
             // The client is gone or the response is broken; abort whatever is left.
-            response.Abort();
+            context.Response.Abort();
         }
     }
 

@@ -17,11 +17,13 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 
 /// <summary>An OWIN 1.0 server over Kestrel: serves one app on a set of URL prefixes, with Kestrel's protections on.</summary>
 /// <remarks>
-/// The OWIN environment, the response rules (buffered small bodies with an exact Content-Length, HEAD without a
-/// body, a logged empty 500 when the app fails before anything went out, an aborted connection after), the started
-/// signal and the graceful stop with its drain window are the HttpListener host's (<c>OwinServer</c>). Kestrel adds
-/// what HttpListener lacks on Linux: a header timeout, request-line and header limits enforced while reading,
-/// pipelining, a minimum body data rate, and a connection cap below the open-file limit. HTTP/1.x only.
+/// The OWIN environment, the response rules (buffered small bodies with an exact Content-Length, no body on HEAD,
+/// 204 or 304, a logged empty 500 when the app fails before anything went out or sets what cannot go on the wire,
+/// an aborted connection after), request isolation and the drain window are the core's, shared with the
+/// HttpListener host (<c>OwinServer</c>). Kestrel adds what HttpListener lacks on Linux: a header timeout (for a
+/// connection that sends nothing too), request-line and header limits enforced while reading, pipelining, a minimum
+/// body data rate, and a connection cap below the open-file limit. A client's bad request body is answered as plain
+/// Kestrel answers it (413, 408, 400). HTTP/1.x only.
 /// Every request carries <c>host.OnAppDisposing</c>, cancelled when a graceful stop begins: the health endpoint
 /// reads its start and its drain window from it, with nothing wired by the app.
 /// </remarks>
@@ -60,7 +62,7 @@ public sealed class KestrelOwinServer : IAsyncDisposable
         OpenFileLimit = Hosting.OpenFileLimit.Read();
         MaxConcurrentConnections = options.MaxConcurrentConnections
             ?? Hosting.OpenFileLimit.ConnectionCap(OpenFileLimit, Hosting.OpenFileLimit.CountOpen() ?? 0);
-        _application = new OwinApplication(app, new PathBaseResolver(options.Prefixes), options.ResponseBufferSize, _appDisposing.Token, _logger);
+        _application = new OwinApplication(new CallRunner(app, _logger), new PrefixTable(options.Prefixes), options.ResponseBufferSize, _appDisposing.Token);
 
         var kestrel = CreateKestrelOptions(options, MaxConcurrentConnections);
         var loggerFactory = new ForwardingLoggerFactory(_logger);
@@ -121,13 +123,7 @@ public sealed class KestrelOwinServer : IAsyncDisposable
         {
             if (Volatile.Read(ref _started) == 1)
             {
-                _appDisposing.Cancel();
-                _options.OnDraining?.Invoke();
-                if (_options.DrainDelay > TimeSpan.Zero)
-                {
-                    KestrelHostLog.Draining(_logger, (long)_options.DrainDelay.TotalMilliseconds);
-                    await Task.Delay(_options.DrainDelay).ConfigureAwait(false);
-                }
+                await DrainWindow.OpenAsync(_appDisposing, _options.OnDraining, _options.DrainDelay, _logger).ConfigureAwait(false);
             }
 
             using var timeout = new CancellationTokenSource(_options.ShutdownTimeout);
@@ -196,27 +192,33 @@ public sealed class KestrelOwinServer : IAsyncDisposable
                 continue; // Two paths on one address and port: one socket serves both path bases.
             }
 
+            var configure = Http1After(FirstBytesTimeout.Middleware(options.RequestHeadersTimeout));
             if (listen.Localhost)
             {
-                kestrel.ListenLocalhost(listen.Port, Http1Only);
+                kestrel.ListenLocalhost(listen.Port, configure);
             }
             else
             {
-                kestrel.Listen(listen.Address ?? IPAddress.IPv6Any, listen.Port, Http1Only);
+                kestrel.Listen(listen.Address ?? IPAddress.IPv6Any, listen.Port, configure);
             }
         }
 
         return kestrel;
     }
 
-    private static void Http1Only(ListenOptions listen) => listen.Protocols = HttpProtocols.Http1;
+    // HTTP/1.x only, behind a middleware that sees the connection first.
+    private static Action<ListenOptions> Http1After(Func<ConnectionDelegate, ConnectionDelegate> middleware) => listen =>
+    {
+        listen.Protocols = HttpProtocols.Http1;
+        listen.Use(middleware);
+    };
 
     private void LogStopTimedOut()
     {
         var inFlight = _application.InFlight;
         if (inFlight > 0)
         {
-            KestrelHostLog.StopTimedOut(_logger, inFlight);
+            HostLog.StopTimedOut(_logger, inFlight);
         }
     }
 }

@@ -64,7 +64,7 @@ internal sealed class ForwardingLoggerFactory : ILoggerFactory
                 return;
             }
 
-            KestrelHostLog.ConnectionsRejected(inner, Interlocked.Exchange(ref _rejected, 0));
+            HostLog.ConnectionsRejected(inner, Interlocked.Exchange(ref _rejected, 0));
         }
     }
 }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Owin.HealthEndpoint.Hosting;
 
-/// <summary>The server's log messages.</summary>
+/// <summary>
+/// Both hosts' log messages, one event id each (100-119 belong to the hosts). Some are one transport's only:
+/// StartRaced and the descriptor/slot watch are HttpListener's, ConnectionsRejected is Kestrel's.
+/// </summary>
 internal static class HostLog
 {
     private static readonly Action<ILogger, string, string, bool, Exception?> AppFailedMessage =
@@ -57,6 +60,18 @@ internal static class HostLog
             new EventId(108, "AcceptResumed"),
             "A request slot is free again after {Seconds} s; accepting requests.");
 
+    private static readonly Action<ILogger, string, string, int, string, Exception?> ClientErrorMessage =
+        LoggerMessage.Define<string, string, int, string>(
+            LogLevel.Information,
+            new EventId(109, "ClientError"),
+            "The client's request body was rejected on {Method} {Path}: {StatusCode} ({Reason}).");
+
+    private static readonly Action<ILogger, long, Exception?> ConnectionsRejectedMessage =
+        LoggerMessage.Define<long>(
+            LogLevel.Warning,
+            new EventId(111, "ConnectionsRejected"),
+            "{Count} connection(s) closed unanswered since the last report: the connection cap is reached (see MaxConcurrentConnections). Reported at most every 10 s.");
+
     public static void OpenFilesNearLimit(ILogger logger, long open, long limit) => OpenFilesNearLimitMessage(logger, open, limit, null);
 
     public static void OpenFilesRecovered(ILogger logger, long open, long limit) => OpenFilesRecoveredMessage(logger, open, limit, null);
@@ -73,6 +88,11 @@ internal static class HostLog
     public static void StopTimedOut(ILogger logger, int count) => StopTimedOutMessage(logger, count, null);
 
     public static void StartRaced(ILogger logger, int attempt, Exception exception) => StartRacedMessage(logger, attempt, exception);
+
+    public static void ClientError(ILogger logger, string method, string path, int statusCode, string reason) =>
+        ClientErrorMessage(logger, method, path, statusCode, reason, null);
+
+    public static void ConnectionsRejected(ILogger logger, long count) => ConnectionsRejectedMessage(logger, count, null);
 
     public static void Draining(ILogger logger, long delayMilliseconds) => DrainingMessage(logger, delayMilliseconds, null);
 }

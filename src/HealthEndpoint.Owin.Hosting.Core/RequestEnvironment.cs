@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Numerics;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel;
+namespace Owin.HealthEndpoint.Hosting;
 
 /// <summary>
 /// The OWIN environment of one request: the keys the host sets live in a fixed slot array, any other key an app
@@ -13,7 +13,7 @@ namespace Owin.HealthEndpoint.Hosting.Kestrel;
 /// A hash table sized for the host's 18 keys was most of what a ping allocated (measured: 1,520 of 1,912 bytes per
 /// request with a 32-slot, then a 23-slot <see cref="Dictionary{TKey, TValue}"/>); the slots cost a sixth of that.
 /// </remarks>
-internal sealed class OwinEnvironment : IDictionary<string, object>
+internal sealed class RequestEnvironment : IDictionary<string, object>
 {
     private static readonly string[] Known =
     [
