@@ -45,29 +45,20 @@ public sealed class OwinServer : IAsyncDisposable
     /// <param name="options">Prefixes and limits.</param>
     public OwinServer(AppFunc app, OwinServerOptions options)
     {
-        if (app is null)
-        {
-            throw new ArgumentNullException(nameof(app));
-        }
-
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        if (options.Prefixes.Count == 0)
+        options.CheckShared();
+        if (options.MaxConcurrentRequests < 1 || options.AcceptLoops < 1)
         {
-            throw new ArgumentException("At least one prefix is required, for example http://localhost:5080/.", nameof(options));
+            throw new ArgumentException("MaxConcurrentRequests and AcceptLoops must be positive.", nameof(options));
         }
 
-        if (options.MaxConcurrentRequests < 1 || options.AcceptLoops < 1 || options.ResponseBufferSize < 0 || options.DrainDelay < TimeSpan.Zero)
-        {
-            throw new ArgumentException("MaxConcurrentRequests and AcceptLoops must be positive, ResponseBufferSize and DrainDelay not negative.", nameof(options));
-        }
-
-        _logger = options.Logger ?? throw new ArgumentException("Logger must not be null.", nameof(options));
+        _logger = options.Logger;
+        _runner = new CallRunner(app, _logger);
         foreach (var prefix in options.Prefixes)
         {
             ListenerPrefix.Map(prefix);
         }
 
-        _runner = new CallRunner(app, _logger);
         _prefixes = new PrefixTable(options.Prefixes);
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
         _listener = CreateListener(options);

@@ -1,20 +1,14 @@
 using System;
-using System.Collections.Generic;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Owin.HealthEndpoint.Hosting;
 
-/// <summary>Settings for <see cref="OwinServer"/>.</summary>
-public sealed class OwinServerOptions
+/// <summary>Settings for <see cref="OwinServer"/>: its request bound; the prefixes, the stop and the log are in the part both hosts share.</summary>
+/// <remarks>
+/// Prefixes are HttpListener's: <c>http://0.0.0.0:port/</c> is served as <c>http://+:port/</c> (every IPv4 address);
+/// IPv6 literals are refused on Linux and macOS.
+/// </remarks>
+public sealed partial class OwinServerOptions
 {
-    /// <summary>
-    /// The HttpListener prefixes to listen on, each ending in <c>/</c>, for example <c>http://localhost:5080/</c>.
-    /// The path of a prefix becomes <c>owin.RequestPathBase</c>. <c>http://0.0.0.0:port/</c> is served as
-    /// <c>http://+:port/</c> (every IPv4 address); IPv6 literals are refused on Linux and macOS.
-    /// </summary>
-    public IList<string> Prefixes { get; } = new List<string>();
-
     /// <summary>
     /// At most this many requests run at once; further ones wait to be accepted. Default: derived from the
     /// open-file limit by the Kestrel host's rule for its connection cap (the limit less the descriptors already
@@ -30,34 +24,4 @@ public sealed class OwinServerOptions
 
     /// <summary>How many accept loops wait for requests. Default: one per processor, at least two.</summary>
     public int AcceptLoops { get; set; } = Math.Max(2, Environment.ProcessorCount);
-
-    /// <summary>
-    /// How long a graceful stop keeps serving, after <see cref="OnDraining"/>, before it stops accepting requests.
-    /// Default zero.
-    /// </summary>
-    /// <remarks>
-    /// Load balancers and Kubernetes notice a failing readiness probe only at their next probe; serving through
-    /// the delay lets them move traffic away before connections are refused. Set it above the probe interval.
-    /// </remarks>
-    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
-
-    /// <summary>Called once, when <see cref="OwinServer.Start"/> has started listening.</summary>
-    /// <remarks>
-    /// The health endpoint does not need it: it learns of the start from <c>host.OnAppDisposing</c> in the requests.
-    /// It is for other code that wants to know.
-    /// </remarks>
-    public Action? OnStarted { get; set; }
-
-    /// <summary>Called once, when a graceful stop begins, before <see cref="DrainDelay"/>, after <c>host.OnAppDisposing</c> is cancelled.</summary>
-    /// <remarks>The health endpoint does not need it; it reads the cancelled <c>host.OnAppDisposing</c>.</remarks>
-    public Action? OnDraining { get; set; }
-
-    /// <summary>How long a graceful stop waits for in-flight requests before cancelling them. Default 10 seconds.</summary>
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Responses up to this size get an exact Content-Length; larger ones are streamed. Default 64 KiB.</summary>
-    public int ResponseBufferSize { get; set; } = 64 * 1024;
-
-    /// <summary>Where app exceptions and server errors are logged. Default: nowhere.</summary>
-    public ILogger Logger { get; set; } = NullLogger.Instance;
 }

@@ -46,19 +46,10 @@ public sealed class KestrelOwinServer : IAsyncDisposable
     /// <exception cref="ArgumentException">No prefix, a prefix Kestrel cannot bind, or a limit out of range.</exception>
     public KestrelOwinServer(AppFunc app, KestrelOwinServerOptions options)
     {
-        if (app is null)
-        {
-            throw new ArgumentNullException(nameof(app));
-        }
-
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        if (options.Prefixes.Count == 0)
-        {
-            throw new ArgumentException("At least one prefix is required, for example http://127.0.0.1:5080/.", nameof(options));
-        }
-
+        options.CheckShared();
         Validate(options);
-        _logger = options.Logger ?? throw new ArgumentException("Logger must not be null.", nameof(options));
+        _logger = options.Logger;
         OpenFileLimit = Hosting.OpenFileLimit.Read();
         MaxConcurrentConnections = options.MaxConcurrentConnections
             ?? Hosting.OpenFileLimit.ConnectionCap(OpenFileLimit, Hosting.OpenFileLimit.CountOpen() ?? 0);
@@ -148,15 +139,14 @@ public sealed class KestrelOwinServer : IAsyncDisposable
     private static void Validate(KestrelOwinServerOptions options)
     {
         if (options.MaxConcurrentConnections is < 1 || options.MaxRequestLineSize < 1 || options.MaxRequestHeadersTotalSize < 1
-            || options.MaxRequestHeaderCount < 1 || options.MaxRequestBodySize is < 0 || options.ResponseBufferSize < 0)
+            || options.MaxRequestHeaderCount < 1 || options.MaxRequestBodySize is < 0)
         {
-            throw new ArgumentException("MaxConcurrentConnections, MaxRequestLineSize, MaxRequestHeadersTotalSize and MaxRequestHeaderCount must be positive; MaxRequestBodySize and ResponseBufferSize not negative.", nameof(options));
+            throw new ArgumentException("MaxConcurrentConnections, MaxRequestLineSize, MaxRequestHeadersTotalSize and MaxRequestHeaderCount must be positive; MaxRequestBodySize not negative.", nameof(options));
         }
 
-        if (options.RequestHeadersTimeout <= TimeSpan.Zero || options.KeepAliveTimeout <= TimeSpan.Zero
-            || options.DrainDelay < TimeSpan.Zero || options.ShutdownTimeout < TimeSpan.Zero || !(options.MinRequestBodyDataRate >= 0))
+        if (options.RequestHeadersTimeout <= TimeSpan.Zero || options.KeepAliveTimeout <= TimeSpan.Zero || !(options.MinRequestBodyDataRate >= 0))
         {
-            throw new ArgumentException("RequestHeadersTimeout and KeepAliveTimeout must be positive; DrainDelay, ShutdownTimeout and MinRequestBodyDataRate not negative.", nameof(options));
+            throw new ArgumentException("RequestHeadersTimeout and KeepAliveTimeout must be positive; MinRequestBodyDataRate not negative.", nameof(options));
         }
 
         foreach (var prefix in options.Prefixes)

@@ -12,20 +12,15 @@ namespace Owin.HealthEndpoint.Hosting.Kestrel;
 /// open-file limit, so that a flood of connections is turned away instead of exhausting file descriptors and
 /// aborting the process. There is no bound on concurrent requests: a bound that the app's own requests could fill
 /// would turn health probes away too; bound the app inside the pipeline instead, below <see cref="MaxConcurrentConnections"/>.
+/// Prefixes: <c>http://127.0.0.1:8080/</c>, <c>http://[::1]:8080/</c>, <c>http://0.0.0.0:8080/</c> (all IPv4),
+/// <c>http://+:8080/</c> or <c>http://*:8080/</c> (all addresses), <c>http://localhost:8080/</c> (loopback, IPv4 and
+/// IPv6). Other host names are refused: Kestrel cannot filter by host name, and binding every interface for a name
+/// would expose more than the prefix says.
 /// </remarks>
-public sealed class KestrelOwinServerOptions
+public sealed partial class KestrelOwinServerOptions
 {
     /// <summary>Default for <see cref="RequestHeadersTimeout"/>.</summary>
     public static readonly TimeSpan DefaultRequestHeadersTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// The URL prefixes to listen on, as for the HttpListener host: <c>http://127.0.0.1:8080/</c>,
-    /// <c>http://[::1]:8080/</c>, <c>http://0.0.0.0:8080/</c> (all IPv4), <c>http://+:8080/</c> or <c>http://*:8080/</c>
-    /// (all addresses), <c>http://localhost:8080/</c> (loopback, IPv4 and IPv6). The path of a prefix becomes
-    /// <c>owin.RequestPathBase</c>. Other host names are refused: Kestrel cannot filter by host name, and binding
-    /// every interface for a name would expose more than the prefix says.
-    /// </summary>
-    public IList<string> Prefixes { get; } = new List<string>();
 
     /// <summary>
     /// At most this many connections are served at once; further ones are accepted and closed at once, and while 32
@@ -58,37 +53,4 @@ public sealed class KestrelOwinServerOptions
     /// not started). Zero turns the check off. Default 240 bytes per second (Kestrel's).
     /// </summary>
     public double MinRequestBodyDataRate { get; set; } = 240;
-
-    /// <summary>
-    /// How long a graceful stop keeps serving, after <see cref="OnDraining"/>, before it stops accepting requests.
-    /// Default zero.
-    /// </summary>
-    /// <remarks>
-    /// Load balancers and Kubernetes notice a failing readiness probe only at their next probe; serving through
-    /// the delay lets them move traffic away before connections are refused. Set it above the probe interval.
-    /// </remarks>
-    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
-
-    /// <summary>Called once, when <see cref="KestrelOwinServer.StartAsync"/> has started listening.</summary>
-    /// <remarks>
-    /// The health endpoint does not need it: it learns of the start from <c>host.OnAppDisposing</c> in the requests.
-    /// It is for other code that wants to know.
-    /// </remarks>
-    public Action? OnStarted { get; set; }
-
-    /// <summary>Called once, when a graceful stop begins, before <see cref="DrainDelay"/>, after <c>host.OnAppDisposing</c> is cancelled.</summary>
-    /// <remarks>The health endpoint does not need it; it reads the cancelled <c>host.OnAppDisposing</c>.</remarks>
-    public Action? OnDraining { get; set; }
-
-    /// <summary>How long a graceful stop waits for in-flight requests before cancelling them. Default 10 seconds.</summary>
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Responses up to this size get an exact Content-Length; larger ones are streamed. Default 64 KiB.</summary>
-    public int ResponseBufferSize { get; set; } = 64 * 1024;
-
-    /// <summary>
-    /// Where app exceptions and server errors are logged. Kestrel's own messages come here too, from warning
-    /// level up (rejected connections, failed shutdowns). Default: nowhere.
-    /// </summary>
-    public ILogger Logger { get; set; } = NullLogger.Instance;
 }

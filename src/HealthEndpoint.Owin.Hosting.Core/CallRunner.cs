@@ -13,9 +13,10 @@ internal sealed class CallRunner
     private readonly AppFunc _app;
     private readonly ILogger _logger;
 
+    /// <exception cref="ArgumentNullException"><paramref name="app"/> is null.</exception>
     public CallRunner(AppFunc app, ILogger logger)
     {
-        _app = app;
+        _app = app ?? throw new ArgumentNullException(nameof(app));
         _logger = logger;
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Threading;
 
@@ -14,7 +15,7 @@ internal readonly record struct RequestFacts(
     string Protocol,
     IDictionary<string, string[]> Headers,
     string RemoteIpAddress,
-    string RemotePort,
+    int RemotePort,
     string LocalIpAddress,
     int LocalPort,
     bool IsLocal);
@@ -78,9 +79,9 @@ internal abstract class ServerCall
         environment.SetKnown(RequestEnvironment.ResponseHeaders, _responseHeaders);
         environment.SetKnown(RequestEnvironment.ResponseBody, ResponseBody);
         environment.SetKnown(RequestEnvironment.RemoteIpAddress, request.RemoteIpAddress);
-        environment.SetKnown(RequestEnvironment.RemotePort, request.RemotePort);
+        environment.SetKnown(RequestEnvironment.RemotePort, request.RemotePort.ToString(CultureInfo.InvariantCulture));
         environment.SetKnown(RequestEnvironment.LocalIpAddress, request.LocalIpAddress);
-        environment.SetKnown(RequestEnvironment.LocalPort, request.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        environment.SetKnown(RequestEnvironment.LocalPort, request.LocalPort.ToString(CultureInfo.InvariantCulture));
         environment.SetKnown(RequestEnvironment.IsLocal, request.IsLocal ? True : False);
         environment.SetKnown(RequestEnvironment.OnSendingHeaders, new Action<Action<object>, object>(RegisterOnSendingHeaders));
         environment.SetKnown(RequestEnvironment.OnAppDisposing, appDisposing);

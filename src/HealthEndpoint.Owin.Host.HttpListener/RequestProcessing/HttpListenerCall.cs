@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Threading;
@@ -128,7 +127,7 @@ internal sealed class HttpListenerCall : ServerCall
         "HTTP/" + request.ProtocolVersion.ToString(2),
         RequestHeaders(request),
         request.RemoteEndPoint.Address.ToString(),
-        request.RemoteEndPoint.Port.ToString(CultureInfo.InvariantCulture),
+        request.RemoteEndPoint.Port,
         request.LocalEndPoint.Address.ToString(),
         request.LocalEndPoint.Port,
         request.IsLocal);

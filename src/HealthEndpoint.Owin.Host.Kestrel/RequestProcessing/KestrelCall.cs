@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Threading;
@@ -135,7 +134,7 @@ internal sealed class KestrelCall : ServerCall
             request.Protocol,
             CopyRequestHeaders(request.Headers),
             remoteAddress?.ToString() ?? string.Empty,
-            connection.RemotePort.ToString(CultureInfo.InvariantCulture),
+            connection.RemotePort,
             localAddress?.ToString() ?? string.Empty,
             connection.LocalPort,
 
