@@ -25,8 +25,8 @@ internal enum BodyFraming
 /// The rules: a final status is 200-599 (1xx are interim; 101 would need an upgrade, which these hosts do not
 /// offer); the reason phrase and every header name and value are free of CR, LF and other control characters;
 /// <c>Transfer-Encoding</c> and <c>Content-Length</c> are the host's: an app's <c>chunked</c> asks for a streamed
-/// body (any other transfer coding cannot be honoured), an app's length is checked against what it writes and
-/// dropped when it also asks for chunked (RFC 9112 §6.3), and a 204 sends neither. Anything else is an
+/// body (any other transfer coding cannot be honoured), an app's length must match what it writes and is dropped
+/// when it also asks for chunked (RFC 9112 §6.3), and a 204 or 304 sends neither. Anything else is an
 /// <see cref="InvalidResponseException"/>, which the host answers with an empty 500.
 /// </remarks>
 internal readonly struct ResponseHead
@@ -111,7 +111,12 @@ internal readonly struct ResponseHead
 
         if (status is 204 or 304)
         {
-            return new ResponseHead(status, phrase, BodyFraming.None, status == 304 && !chunked ? declaredLength ?? -1 : -1, keepAlive);
+            return new ResponseHead(status, phrase, BodyFraming.None, -1, keepAlive);
+        }
+
+        if (!chunked && !isHead && declaredLength is long declared && knownLength is long written && declared != written)
+        {
+            throw new InvalidResponseException($"The app declared a Content-Length of {declared} and wrote {written} byte(s).");
         }
 
         var length = chunked ? null : declaredLength ?? knownLength;
