@@ -34,13 +34,13 @@ public sealed class HealthCheckAdapter
     private static readonly Action<ILogger, string, string?, Exception?> DegradedMessage =
         LoggerMessage.Define<string, string?>(
             LogLevel.Warning,
-            new EventId(101, "HealthCheckDegraded"),
+            new EventId(30, "HealthCheckDegraded"),
             "Health check '{Check}' reported Degraded ({Description}); reported ok.");
 
     private static readonly Action<ILogger, string, Exception?> NoLongerDegradedMessage =
         LoggerMessage.Define<string>(
             LogLevel.Information,
-            new EventId(102, "HealthCheckNoLongerDegraded"),
+            new EventId(31, "HealthCheckNoLongerDegraded"),
             "Health check '{Check}' is no longer Degraded.");
 
     private readonly IHealthCheck _check;
