@@ -6,7 +6,7 @@ namespace Owin.HealthEndpoint.Hosting;
 
 /// <summary>
 /// Once a second, looks at what the managed HttpListener keeps silent about: descriptors near the open-file limit
-/// (its accept loop then retries EMFILE without a word, measured at 100 % CPU) and every request slot taken for
+/// (its accept loop then retries EMFILE without a word, spinning a core) and every request slot taken for
 /// longer than <see cref="DefaultStallAfter"/> (new requests wait unanswered). Each is logged when it begins and when it ends.
 /// </summary>
 internal sealed class HostWatch : IDisposable

@@ -9,9 +9,9 @@ namespace Owin.HealthEndpoint.Hosting;
 /// requests that leaves room below it. Compiled into both hosts, so they keep the same headroom.
 /// </summary>
 /// <remarks>
-/// Measured (issue 10): with <c>ulimit -n 1024</c>, 1,100 held connections abort a Kestrel app with default limits
-/// (4 of 4): once accept() fails with EMFILE, the database, log files and the runtime itself cannot open anything
-/// either. Capping connections below the limit keeps descriptors for the rest of the process.
+/// Held connections past the limit abort an app with default limits: once accept() fails with EMFILE, the database,
+/// log files and the runtime itself cannot open anything either. Capping connections below the limit keeps
+/// descriptors for the rest of the process.
 /// </remarks>
 internal static class OpenFileLimit
 {
@@ -52,10 +52,9 @@ internal static class OpenFileLimit
     /// never below <see cref="MinimumCap"/>. Null when there is no limit.
     /// </summary>
     /// <remarks>
-    /// Measured: LegacyApp holds 140 descriptors once started and 162 after its first requests (.NET keeps two per
-    /// loaded assembly), so a cap that ignores them (1,024 less an eighth = 896) still let 1,100 held connections
-    /// exhaust the table. The reserve covers assemblies loaded later, database and Redis connections (Npgsql pools up
-    /// to 100 by default), and log files.
+    /// An app holds descriptors of its own before it serves (.NET keeps two per loaded assembly), so a cap that
+    /// ignored them would still let held connections exhaust the table. The reserve covers assemblies loaded later,
+    /// database and Redis connections (Npgsql pools up to 100 by default), and log files.
     /// </remarks>
     public static long? ConnectionCap(long? openFileLimit, long openAlready)
     {

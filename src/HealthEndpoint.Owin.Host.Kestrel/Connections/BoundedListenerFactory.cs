@@ -13,9 +13,8 @@ namespace Owin.HealthEndpoint.Hosting.Kestrel.Connections;
 /// </summary>
 /// <remarks>
 /// Kestrel's <c>MaxConcurrentConnections</c> is checked on the thread pool after the accept, so under a flood its
-/// accept loop runs ahead of its own rejections. Measured under <c>ulimit -n 512</c> with a cap of 129: 700 held
-/// connections took LegacyApp to 459 and 500 open descriptors, and once, with three test runs sharing the 2 cores,
-/// to "Out of memory." and exit. This bound sits at the accept itself; Kestrel's cap still rejects (and reports) the
+/// accept loop runs ahead of its own rejections, and a flood of held connections can take the process to its
+/// open-file limit (and out of memory). This bound sits at the accept itself; Kestrel's cap still rejects (and reports) the
 /// connections past it, and <see cref="RejectionHeadroom"/> of them may wait for that at once.
 /// </remarks>
 [SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable", Justification = "A SemaphoreSlim needs disposing only once its wait handle was used, and connections Kestrel disposes after the server must still release their slot.")]
