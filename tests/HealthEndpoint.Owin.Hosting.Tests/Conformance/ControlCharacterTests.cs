@@ -56,7 +56,7 @@ public sealed class ControlCharacterTests : HostFixture
         var transcript = await WireTranscript.ExchangeAsync(connection, server.Request("GET", "/page"));
 
         TestContext.Progress.WriteLine($"{Host}: {transcript}");
-        Assert.That(transcript.Responses.Select(response => response.StatusLine), Is.EqualTo(new[] { "HTTP/1.1 200 " + phrase }), transcript.ToString());
+        Assert.That(transcript.Responses.Select(response => response.StatusLine).ToArray(), Is.EqualTo(new[] { "HTTP/1.1 200 " + phrase }), transcript.ToString());
         Assert.That(transcript.Responses[0].BodyText, Is.EqualTo("hello world"));
     }
 

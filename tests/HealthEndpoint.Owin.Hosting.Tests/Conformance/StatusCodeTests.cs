@@ -35,7 +35,7 @@ public sealed class StatusCodeTests : HostFixture
         TestContext.Progress.WriteLine($"{Host}: status {status} -> {transcript}; log: {ServerLog.Describe(errors)}");
         Assert.Multiple(() =>
         {
-            Assert.That(transcript.Responses.Select(response => response.StatusCode), Is.EqualTo(new[] { 500 }), transcript.ToString());
+            Assert.That(transcript.Responses.Select(response => response.StatusCode).ToArray(), Is.EqualTo(new[] { 500 }), transcript.ToString());
             Assert.That(transcript.First?.Header("Content-Length"), Is.EqualTo("0"));
             Assert.That(transcript.First?.Values("X-App"), Is.Empty, "the app's headers");
             Assert.That(transcript.Unparsed, Is.Empty, "bytes after the response");
@@ -53,7 +53,7 @@ public sealed class StatusCodeTests : HostFixture
         var transcript = await WireTranscript.ExchangeAsync(connection, server.Request("GET", "/page"));
 
         TestContext.Progress.WriteLine($"{Host}: status {status} -> {transcript}");
-        Assert.That(transcript.Responses.Select(response => (response.StatusCode, response.BodyText)), Is.EqualTo(new[] { (status, "hello world") }), transcript.ToString());
+        Assert.That(transcript.Responses.Select(response => (response.StatusCode, response.BodyText)).ToArray(), Is.EqualTo(new[] { (status, "hello world") }), transcript.ToString());
         Assert.That(server.Logs.Entries, Is.Empty);
     }
 
