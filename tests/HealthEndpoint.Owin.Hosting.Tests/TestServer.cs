@@ -40,8 +40,8 @@ internal sealed class TestServer : IAsyncDisposable
     public RecordingLoggerFactory Logs { get; }
 
     /// <summary>
-    /// Starts <paramref name="app"/> on <c>http://127.0.0.1:{port}{pathBase}</c>, on a new free port when the
-    /// one picked was taken in the meantime.
+    /// Starts <paramref name="app"/> on <c>http://127.0.0.1:{port}{pathBase}</c> (and on one more free port per
+    /// <see cref="HostSettings.MorePrefixPaths"/>), on new free ports when one picked was taken in the meantime.
     /// </summary>
     /// <param name="host">Which server.</param>
     /// <param name="app">The app to serve.</param>

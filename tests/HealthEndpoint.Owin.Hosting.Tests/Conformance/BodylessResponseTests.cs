@@ -1,4 +1,5 @@
 using System.Linq;
+using System.Net.Sockets;
 using System.Text;
 using System.Threading.Tasks;
 
@@ -38,17 +39,28 @@ public sealed class BodylessResponseTests : HostFixture
         using var connection = await server.ConnectAsync();
 
         var bodyless = await WireTranscript.ExchangeAsync(connection, server.Request(method, "/bodyless"), head: method == "HEAD");
-        var next = await WireTranscript.ExchangeAsync(connection, server.Request("GET", "/next"));
+        WireTranscript? next = null;
+        SocketException? lost = null;
+        try
+        {
+            next = await WireTranscript.ExchangeAsync(connection, server.Request("GET", "/next"));
+        }
+        catch (SocketException exception)
+        {
+            // The server reset the connection after the bodyless response: the next request cannot even be sent.
+            lost = exception;
+        }
 
-        TestContext.Progress.WriteLine($"{Host}: {method} {status} got: {bodyless}; then on the same connection: {next}");
+        TestContext.Progress.WriteLine($"{Host}: {method} {status} got: {bodyless}; then on the same connection: {next?.ToString() ?? lost?.Message}");
         var first = bodyless.First;
         Assert.Multiple(() =>
         {
             Assert.That(bodyless.Responses.Select(response => response.StatusCode).ToArray(), Is.EqualTo(new[] { status }), bodyless.ToString());
             Assert.That(bodyless.Unparsed, Is.Empty, "bytes after the bodyless response");
-            Assert.That(next.Responses.Select(response => response.StatusLine).ToArray(), Is.EqualTo(new[] { "HTTP/1.1 200 OK" }), $"what the next request got: {next}");
-            Assert.That(next.First?.BodyText, Is.EqualTo("hello world"));
-            Assert.That(next.Unparsed, Is.Empty, "bytes no response explains");
+            Assert.That(lost?.Message, Is.Null, "the connection after the bodyless response");
+            Assert.That(next?.Responses.Select(response => response.StatusLine).ToArray(), Is.EqualTo(new[] { "HTTP/1.1 200 OK" }), $"what the next request got: {next}");
+            Assert.That(next?.First?.BodyText, Is.EqualTo("hello world"));
+            Assert.That(next?.Unparsed, Is.Empty, "bytes no response explains");
             if (status == 204)
             {
                 Assert.That(first?.Values("Content-Length").Concat(first.Values("Transfer-Encoding")), Is.Empty, "framing headers on a 204");
