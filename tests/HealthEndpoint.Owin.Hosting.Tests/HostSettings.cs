@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Owin.HealthEndpoint.Hosting.Kestrel;
 
 namespace Owin.HealthEndpoint.Hosting.Tests;
@@ -16,6 +17,12 @@ internal sealed class HostSettings
     public Action? OnStarted { get; set; }
 
     public Action? OnDraining { get; set; }
+
+    /// <summary>
+    /// The paths of further prefixes, each on a free port of its own (<see cref="TestServer.Ports"/> lists them after
+    /// the first prefix's port), for a server that listens on several ports.
+    /// </summary>
+    public IList<string> MorePrefixPaths { get; } = new List<string>();
 
     /// <summary>Changes to the Kestrel host's own options (limits); ignored on HttpListener.</summary>
     public Action<KestrelOwinServerOptions>? Kestrel { get; set; }

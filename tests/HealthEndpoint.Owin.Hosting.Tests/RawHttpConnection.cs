@@ -169,6 +169,71 @@ internal sealed class RawHttpConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads until the server closes the connection or sends nothing for <paramref name="quiet"/>, and returns every
+    /// byte beyond the responses read so far: the whole of what the server said, unparsed, for a test that must see a
+    /// second response the parser would take for a body.
+    /// </summary>
+    /// <param name="quiet">How long a silence ends the read.</param>
+    public async Task<byte[]> ReadUntilQuietAsync(TimeSpan quiet)
+    {
+        var received = new MemoryStream();
+        received.Write(_buffer, _start, _end - _start);
+        _start = _end = 0;
+        var total = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            // Bounded, so that a server trickling bytes forever fails the test instead of hanging it.
+            while (total.Elapsed < ReadTimeout * 4)
+            {
+                using var deadline = new CancellationTokenSource(quiet);
+                var read = await _socket.ReceiveAsync(_buffer, SocketFlags.None, deadline.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                received.Write(_buffer, 0, read);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
+        {
+        }
+
+        return received.ToArray();
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the first bytes of a response that is slow to come (a timeout the server enforces).</summary>
+    /// <returns>False when nothing arrived in time; the bytes that did arrive stay buffered for the next read.</returns>
+    /// <exception cref="EndOfStreamException">The server closed the connection without sending anything.</exception>
+    public async Task<bool> WaitForBytesAsync(TimeSpan timeout)
+    {
+        if (_start < _end)
+        {
+            return true;
+        }
+
+        try
+        {
+            await FillAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Resets the connection (RST, no FIN), as a client that vanishes does.</summary>
+    public void Abort()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
     public void Dispose() => _socket.Dispose();
 
     private async Task<byte[]> ReadChunkedBodyAsync()
@@ -247,9 +312,11 @@ internal sealed class RawHttpConnection : IDisposable
         return reset ? throw new SocketException((int)SocketError.ConnectionReset) : bytes;
     }
 
-    private async Task FillAsync()
+    private Task FillAsync() => FillAsync(ReadTimeout);
+
+    private async Task FillAsync(TimeSpan timeout)
     {
-        using var deadline = new CancellationTokenSource(ReadTimeout);
+        using var deadline = new CancellationTokenSource(timeout);
         int read;
         try
         {
@@ -257,7 +324,7 @@ internal sealed class RawHttpConnection : IDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"No bytes arrived for {ReadTimeout.TotalSeconds:0.0} s in the middle of a response.");
+            throw new TimeoutException($"No bytes arrived for {timeout.TotalSeconds:0.0} s in the middle of a response.");
         }
 
         if (read == 0)

@@ -19,15 +19,19 @@ internal sealed class TestServer : IAsyncDisposable
     private readonly Func<Task> _stop;
     private readonly Func<ValueTask> _dispose;
 
-    private TestServer(int port, RecordingLoggerFactory logs, Func<Task> stop, Func<ValueTask> dispose)
+    private TestServer(IReadOnlyList<int> ports, RecordingLoggerFactory logs, Func<Task> stop, Func<ValueTask> dispose)
     {
-        Port = port;
+        Ports = ports;
         Logs = logs;
         _stop = stop;
         _dispose = dispose;
     }
 
-    public int Port { get; }
+    /// <summary>The first prefix's port.</summary>
+    public int Port => Ports[0];
+
+    /// <summary>The port of each prefix: the first one's, then one per <see cref="HostSettings.MorePrefixPaths"/>.</summary>
+    public IReadOnlyList<int> Ports { get; }
 
     /// <summary>The Kestrel host, when that is the one running; null on HttpListener.</summary>
     public KestrelOwinServer? Kestrel { get; private init; }
@@ -36,8 +40,8 @@ internal sealed class TestServer : IAsyncDisposable
     public RecordingLoggerFactory Logs { get; }
 
     /// <summary>
-    /// Starts <paramref name="app"/> on <c>http://127.0.0.1:{port}{pathBase}</c>, on a new free port when the
-    /// one picked was taken in the meantime.
+    /// Starts <paramref name="app"/> on <c>http://127.0.0.1:{port}{pathBase}</c> (and on one more free port per
+    /// <see cref="HostSettings.MorePrefixPaths"/>), on new free ports when one picked was taken in the meantime.
     /// </summary>
     /// <param name="host">Which server.</param>
     /// <param name="app">The app to serve.</param>
@@ -49,15 +53,21 @@ internal sealed class TestServer : IAsyncDisposable
         configure?.Invoke(settings);
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeTcpPort.Next();
-            settings.Port = port;
+            var ports = new List<int> { FreeTcpPort.Next() };
+            var prefixes = new List<string> { string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ports[0]}{pathBase}") };
+            foreach (var path in settings.MorePrefixPaths)
+            {
+                ports.Add(FreeTcpPort.Next());
+                prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ports[^1]}{path}"));
+            }
+
+            settings.Port = ports[0];
             var logs = new RecordingLoggerFactory();
-            var prefix = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}{pathBase}");
             try
             {
                 return host == HostKind.Kestrel
-                    ? await StartKestrelAsync(app, prefix, port, logs, settings)
-                    : await StartHttpListenerAsync(app, prefix, port, logs, settings);
+                    ? await StartKestrelAsync(app, prefixes, ports, logs, settings)
+                    : await StartHttpListenerAsync(app, prefixes, ports, logs, settings);
             }
             catch (Exception exception) when (exception is HttpListenerException or IOException && attempt < StartAttempts)
             {
@@ -86,7 +96,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _dispose();
 
-    private static async Task<TestServer> StartHttpListenerAsync(AppFunc app, string prefix, int port, RecordingLoggerFactory logs, HostSettings settings)
+    private static async Task<TestServer> StartHttpListenerAsync(AppFunc app, List<string> prefixes, IReadOnlyList<int> ports, RecordingLoggerFactory logs, HostSettings settings)
     {
         var options = new OwinServerOptions
         {
@@ -96,7 +106,7 @@ internal sealed class TestServer : IAsyncDisposable
             OnDraining = settings.OnDraining,
         };
         options.ShutdownTimeout = settings.ShutdownTimeout ?? options.ShutdownTimeout;
-        options.Prefixes.Add(prefix);
+        prefixes.ForEach(options.Prefixes.Add);
         var server = new OwinServer(app, options);
         try
         {
@@ -108,10 +118,10 @@ internal sealed class TestServer : IAsyncDisposable
             throw;
         }
 
-        return new TestServer(port, logs, server.StopAsync, server.DisposeAsync);
+        return new TestServer(ports, logs, server.StopAsync, server.DisposeAsync);
     }
 
-    private static async Task<TestServer> StartKestrelAsync(AppFunc app, string prefix, int port, RecordingLoggerFactory logs, HostSettings settings)
+    private static async Task<TestServer> StartKestrelAsync(AppFunc app, List<string> prefixes, IReadOnlyList<int> ports, RecordingLoggerFactory logs, HostSettings settings)
     {
         var options = new KestrelOwinServerOptions
         {
@@ -121,7 +131,7 @@ internal sealed class TestServer : IAsyncDisposable
             OnDraining = settings.OnDraining,
         };
         options.ShutdownTimeout = settings.ShutdownTimeout ?? options.ShutdownTimeout;
-        options.Prefixes.Add(prefix);
+        prefixes.ForEach(options.Prefixes.Add);
         settings.Kestrel?.Invoke(options);
         var server = new KestrelOwinServer(app, options);
         try
@@ -134,6 +144,6 @@ internal sealed class TestServer : IAsyncDisposable
             throw;
         }
 
-        return new TestServer(port, logs, server.StopAsync, server.DisposeAsync) { Kestrel = server };
+        return new TestServer(ports, logs, server.StopAsync, server.DisposeAsync) { Kestrel = server };
     }
 }
