@@ -11,6 +11,7 @@
 //   packages.cake, package-checks.cake   Pack, PackageTest (metadata, determinism, probe tool, consumer apps)
 //   tests.cake                 Test: the solution's test projects and the Redis client suites, several at once
 //   machine.cake               how busy the machine was during Test (CPU busy, iowait, steal), printed with the totals
+//   temp.cake                  the run's own temp folder; Test fails on any folder left in the temp directory
 //   framework.cake, readme.cake, redis.cake   EnsureMono + FrameworkTest, ReadmeTest, the Redis client passes
 //   bench.cake                 BenchBuild, BenchMicro, EnsureWrk, BenchLoad, Bench
 //   bench-compare.cake         BenchCompare: two builds of the core side by side in one process
@@ -23,6 +24,7 @@
 #load "build/packages.cake"
 #load "build/package-checks.cake"
 #load "build/machine.cake"
+#load "build/temp.cake"
 #load "build/tests.cake"
 #load "build/framework.cake"
 #load "build/readme.cake"

@@ -27,6 +27,7 @@ Task("Test")
 {
     EnsureDirectoryExists(testResultsDirectory);
     CleanDirectory(testResultsDirectory);
+    CheckTempCheckControl();
     var cpuBefore = CpuTicks();
 
     var passes = SolutionTestProjects()
@@ -55,13 +56,20 @@ Task("Test")
         .Concat(FailedFrameworkTestLines())
         .Concat(GetDirectories($"{artifactsDirectory.Path.FullPath}/*-test-results").SelectMany(FailedTestLines))
         .Select(line => "FAILED " + line);
-    PrintOnExit(string.Join(Environment.NewLine, failedTests.Append(MachineLine("Test", cpuBefore)).Append($"{passed} passed, {failed} failed")));
+    var tempLeft = TempFoldersLeft(runTemp, systemTemp, systemTempBefore);
+    var tempLine = $"Temp folders left by Test: {tempLeft.Count}" + (tempLeft.Count == 0 ? "" : " (" + string.Join(", ", tempLeft) + ")");
+    PrintOnExit(string.Join(Environment.NewLine, failedTests.Append(MachineLine("Test", cpuBefore)).Append(tempLine).Append($"{passed} passed, {failed} failed")));
 
     if (failedPasses.Count > 0 || failed > 0 || totals.Files == 0)
     {
         throw new CakeException(failedPasses.Count == 0
             ? $"{failed} test(s) failed; {totals.Files} trx file(s) read from the solution's tests."
             : $"dotnet test failed for: {string.Join(", ", failedPasses)}.");
+    }
+
+    if (tempLeft.Count > 0)
+    {
+        throw new CakeException(tempLine);
     }
 });
 
