@@ -71,7 +71,9 @@ public sealed class SlowUploadTests : HostFixture
         TimeSpan? uploadsEnded = null;
         for (var i = 0; ; i++)
         {
-            // Latency counts from when the probe was due, so a prober held up by a starved process counts too.
+            // Latency counts from when the probe was due, so a prober held up by a starved process counts too. The
+            // prober shares the server's thread pool; probes from dedicated threads with blocking sockets saw the same
+            // freeze, so what it measures is the server's.
             var due = ProbeInterval * i;
             uploadsEnded ??= uploads.IsCompleted ? clock.Elapsed : null;
             if (due > ProbeLimit || (uploadsEnded is { } ended && due > ended + ProbeAfterUploads))
