@@ -7,8 +7,8 @@ namespace Owin.HealthEndpoint.Hosting.Tests.Conformance;
 
 /// <summary>
 /// A body the app writes on a 204, a 304 or a HEAD response is never written: the next request on the connection
-/// gets a clean response (no stray bytes before its status line), and a 204 carries neither Content-Length nor
-/// Transfer-Encoding.
+/// gets a clean response (no stray bytes before its status line), and a 204 carries no Transfer-Encoding and, on
+/// Kestrel, no Content-Length (HttpListener adds "Content-Length: 0" itself).
 /// </summary>
 [TestFixture(HostKind.HttpListener)]
 [TestFixture(HostKind.Kestrel)]
@@ -63,7 +63,10 @@ public sealed class BodylessResponseTests : HostFixture
             Assert.That(next?.Unparsed, Is.Empty, "bytes no response explains");
             if (status == 204)
             {
-                Assert.That(first?.Values("Content-Length").Concat(first.Values("Transfer-Encoding")), Is.Empty, "framing headers on a 204");
+                // HttpListener itself adds "Content-Length: 0" to every response that cannot have a body (its known
+                // limit, docs/hosting.md); no body byte follows it, so the connection stays in step.
+                Assert.That(first?.Values("Transfer-Encoding"), Is.Empty, "Transfer-Encoding on a 204");
+                Assert.That(first?.Values("Content-Length"), Is.EqualTo(Host == HostKind.HttpListener ? new[] { "0" } : System.Array.Empty<string>()), "Content-Length on a 204");
             }
         });
     }
