@@ -25,7 +25,7 @@ internal sealed record DocumentBlock(string Document, int FirstLine, string Info
     public string Where => $"{Path.GetFileName(Document)}:{FirstLine}";
 }
 
-/// <summary>The documentation the tests read: README.md, CONTRIBUTING.md and docs/**/*.md, read independently of the build.</summary>
+/// <summary>The documentation the tests read: README.md, CONTRIBUTING.md, docs/**/*.md and the packages' READMEs, read independently of the build.</summary>
 internal static partial class Documents
 {
     public static string RepositoryRoot => Metadata("RepositoryRoot");
@@ -36,9 +36,16 @@ internal static partial class Documents
     public static IReadOnlyList<string> All() =>
         new[] { Readme, Path.Combine(RepositoryRoot, "CONTRIBUTING.md") }
             .Concat(Directory.GetFiles(Path.Combine(RepositoryRoot, "docs"), "*.md", SearchOption.AllDirectories))
+            .Concat(PackageReadmes())
             .Select(Path.GetFullPath)
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>The README each package carries (src/&lt;project&gt;/README.md).</summary>
+    public static IEnumerable<string> PackageReadmes() =>
+        Directory.GetDirectories(Path.Combine(RepositoryRoot, "src"))
+            .Select(project => Path.Combine(project, "README.md"))
+            .Where(File.Exists);
 
     public static string Metadata(string key) =>
         typeof(Documents).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == key).Value!;
