@@ -1,4 +1,4 @@
-// The .NET Framework pass (README, ".NET Framework and Mono").
+// The .NET Framework pass (docs/dotnet-framework.md).
 // tests/HealthEndpoint.Owin.Framework.Tests (net472, the libraries' netstandard2.0 builds) runs under Mono 6.8 from
 // Debian, driven by tests/FrameworkPass.Tests, which starts a real PostgreSQL and Redis with the test fixtures and
 // runs nunit3-console.exe under mono. The Test target runs it with the rest of the solution; alone:

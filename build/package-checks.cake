@@ -52,6 +52,19 @@ void CheckPackageContents()
         }
 
         Require(entries.Contains("README.md") && Field("readme") == "README.md", "README.md missing or not the package readme");
+        // Each package carries its own short README (src/<project>/README.md), never the repository's.
+        var ownReadme = System.IO.Path.Combine("src", id, "README.md");
+        if (entries.Contains("README.md") && System.IO.File.Exists(ownReadme))
+        {
+            using var readmeReader = new System.IO.StreamReader(zip.GetEntry("README.md").Open());
+            var packedReadme = readmeReader.ReadToEnd();
+            Require(packedReadme == System.IO.File.ReadAllText(ownReadme), $"README.md is not {ownReadme}");
+            Require(packedReadme.TrimEnd('\n').Split('\n').Length <= 80, "README.md is longer than 80 lines");
+        }
+        else
+        {
+            Require(false, $"no {ownReadme}");
+        }
         Require(license?.Attribute("type")?.Value == "expression" && license.Value == "MIT", "no <license type=\"expression\">MIT</license>");
         Require(Field("version")?.StartsWith(versionPrefix, StringComparison.Ordinal) == true, $"version is not {versionPrefix}[-suffix]");
         Require(!string.IsNullOrEmpty(Field("description")) && !string.IsNullOrEmpty(Field("tags")), "description or tags missing");

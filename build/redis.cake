@@ -1,6 +1,6 @@
-// The Redis check on the StackExchange.Redis versions apps use (README, Checks → redis).
+// The Redis check on the StackExchange.Redis versions apps use (docs/checks.md, redis).
 //   Test:        the Redis suite once more per newer client (the solution pass already ran it on the floor).
-//   PackageTest: a consumer app per client, README style 1 with its own multiplexer, against artifacts/packages.
+//   PackageTest: a consumer app per client, an app like the README's AppFunc quick start with its own multiplexer, against artifacts/packages.
 
 // The floor the library is compiled against comes from Directory.Packages.props; the others are what apps run.
 string RedisClientFloor() =>
@@ -52,7 +52,7 @@ void CheckRedisConsumers(string healthEndpointVersion)
             Information("StackExchange.Redis {0} consumer: {1}", version, string.Join(" | ", lines.Where(line => !line.Contains(": warning NU1603:"))));
             if (exitCode != 0 || !lines.Contains("redis ok") || !lines.Any(line => line.StartsWith("redis fail ", StringComparison.Ordinal)))
             {
-                throw new CakeException($"A README style 1 app on StackExchange.Redis {version} did not report redis ok, then fail within the deadline (exit {exitCode}).");
+                throw new CakeException($"An app like the README's AppFunc quick start on StackExchange.Redis {version} did not report redis ok, then fail within the deadline (exit {exitCode}).");
             }
         }
         finally

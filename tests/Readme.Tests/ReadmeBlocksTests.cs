@@ -1,62 +1,61 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 
 namespace Owin.HealthEndpoint.Readme.Tests;
 
 /// <summary>
-/// Every C# block (<c>```csharp</c>, <c>```cs</c>, <c>```c#</c>) of README.md is in this assembly, character for character: the build extracts
-/// them (Readme.Tests.csproj) and compiles them against the packed packages, so a block that does not compile
-/// fails the build at its README line.
+/// Every net8.0 C# block (<c>```csharp</c>, <c>```cs</c>, <c>```c#</c>) of README.md, CONTRIBUTING.md and docs/**/*.md
+/// is in this assembly, character for character: the build extracts them (Readme.Tests.csproj) and compiles them
+/// against the packed packages, so a block that does not compile fails the build at its document's line. Blocks
+/// fenced <c>```csharp net472</c> are compiled by <see cref="FrameworkBlocksTests"/>.
 /// </summary>
 [TestFixture]
 public sealed class ReadmeBlocksTests
 {
     [Test]
-    public void Readme_EveryCsharpBlock_IsCompiledAsPrinted()
+    public void Documents_EveryNet8CsharpBlock_IsCompiledAsPrinted()
     {
-        var readme = Metadata("ReadmeFile");
-        var blocks = CsharpBlocks(File.ReadAllLines(readme));
-        var compiled = Directory.GetFiles(Metadata("ReadmeBlocksDirectory"), "ReadmeBlock*.cs").Order(StringComparer.Ordinal).ToList();
+        var blocks = Documents.All().SelectMany(Documents.Blocks).Where(block => block.IsCsharp && block.Info == block.Language).ToList();
+        var compiled = Directory.GetFiles(Documents.Metadata("ReadmeBlocksDirectory"), "*.cs").Order(StringComparer.Ordinal).ToList();
 
-        Assert.That(blocks, Has.Count.GreaterThanOrEqualTo(3), "the control: the three styles are blocks the reader sees");
+        Assert.That(blocks, Has.Count.GreaterThanOrEqualTo(5), "the control: the README's AppFunc quick start and the docs' blocks are read");
         Assert.That(compiled, Has.Count.EqualTo(blocks.Count));
-        for (var i = 0; i < blocks.Count; i++)
+        var byText = compiled.Select(File.ReadAllText).ToList();
+        foreach (var block in blocks)
         {
-            var lines = File.ReadAllText(compiled[i]).Split('\n');
-            Assert.That(lines[0], Is.EqualTo($"#line {blocks[i].FirstLine} \"{readme}\""), compiled[i]);
-            Assert.That(string.Join("\n", lines.Skip(1)), Is.EqualTo(blocks[i].Text + "\n"), $"block {i + 1} at README.md:{blocks[i].FirstLine}");
+            var expected = $"#line {block.FirstLine} \"{block.Document}\"\n{block.Text}\n";
+            Assert.That(byText, Does.Contain(expected), $"{block.Where} is compiled as printed");
         }
     }
 
     [Test]
-    public void Readme_StylesAsPrinted_AreTypesOfThisAssembly()
+    public void Documents_EveryCsharpBlock_IsFencedForAProjectKind()
+    {
+        var blocks = Documents.All().SelectMany(Documents.Blocks).Where(block => block.IsCsharp).ToList();
+
+        Assert.That(blocks.Where(block => block.Info != block.Language && !block.IsFramework).Select(block => block.Where), Is.Empty,
+            "a C# block is fenced ```csharp (net8.0) or ```csharp net472; anything else would be compiled nowhere");
+        Assert.That(blocks.Count(block => block.IsFramework), Is.GreaterThanOrEqualTo(1), "the control: the Katana quick start is a net472 block");
+    }
+
+    [Test]
+    public void Documents_EveryCsharpBlock_NamesItsPackagesJustAboveIt()
+    {
+        var blocks = Documents.All().SelectMany(Documents.Blocks).Where(block => block.IsCsharp).ToList();
+
+        foreach (var block in blocks)
+        {
+            var packages = Documents.NamedPackages(block);
+            Assert.That(packages.Select(package => package.Id), Has.Some.StartsWith("HealthEndpoint."), $"{block.Where}: the text above the block says 'Packages:' and names ours");
+        }
+    }
+
+    [Test]
+    public void Documents_CodeAsPrinted_AreTypesOfThisAssembly()
     {
         var types = typeof(ReadmeBlocksTests).Assembly.GetTypes().Select(type => type.FullName).ToList();
 
-        Assert.That(types, Does.Contain("MyApp.HealthEndpointSetup").And.Contain("MyApp.Startup").And.Contain("MyApp.LegacyHost"));
-    }
-
-    private static string Metadata(string key) =>
-        typeof(ReadmeBlocksTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == key).Value!;
-
-    // Read independently of the build's extraction: the text between a line "```csharp" ("```cs", "```c#") and the
-    // next line "```".
-    private static List<(int FirstLine, string Text)> CsharpBlocks(string[] lines)
-    {
-        var blocks = new List<(int, string)>();
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (lines[i] is "```csharp" or "```cs" or "```c#")
-            {
-                var end = Array.IndexOf(lines, "```", i + 1);
-                blocks.Add((i + 2, string.Join("\n", lines[(i + 1)..end])));
-                i = end;
-            }
-        }
-
-        return blocks;
+        Assert.That(types, Does.Contain("MyApp.HealthEndpointSetup").And.Contain("MyApp.LegacyHost").And.Contain("MyApp.KestrelHost"));
     }
 }

@@ -3,7 +3,7 @@ using Owin.HealthEndpoint.Testing;
 
 namespace Owin.HealthEndpoint.Readme.Tests;
 
-/// <summary>One real PostgreSQL for the styles' database checks, started once for this assembly.</summary>
+/// <summary>One real PostgreSQL for the blocks' database checks, started once for this assembly.</summary>
 [SetUpFixture]
 public sealed class ReadmeDatabase
 {

@@ -81,7 +81,7 @@ internal sealed class RecipeStack : IAsyncDisposable
     }
 
     // A port that accepts is not yet an app that answers: when the start-up poll's connection races HttpListener's
-    // bind (README, Known limits: StartRaced), that listener is dropped and the connections it took are reset. CI
+    // bind (docs/hosting.md, Known limits of the HttpListener host: StartRaced), that listener is dropped and the connections it took are reset. CI
     // saw the first request fail so, through nginx and from check_http; here 1 start in 60 under load. Like an
     // operator who starts the proxy once the app answers, wait for an HTTP answer on ping (404 when the allowlist
     // leaves 127.0.0.1 out).

@@ -11,7 +11,7 @@ using Owin.HealthEndpoint.Plugin;
 using Owin.HealthEndpoint.Redis;
 using StackExchange.Redis;
 
-// Usage: RedisConsumer <redis configuration> <redis-server PID>. README style 1 with the app's own multiplexer:
+// Usage: RedisConsumer <redis configuration> <redis-server PID>. The README's AppFunc quick start with the app's own multiplexer:
 // prints "redis ok" once status says so, then stops redis-server (by the PID it was given) and prints
 // "redis fail <ms>" for the first status request after that, with how long that request took. Before that, the
 // plugin style with the same multiplexer shared through PluginContext.Services prints "plugin redis ok".

@@ -54,7 +54,7 @@ public sealed class HostileClientTests
         }
 
         TestContext.Out.WriteLine($"HttpListener: exited {target.HasExited} (code {(target.HasExited ? target.ExitCode : 0)}) after {tries} non-reading client(s)");
-        Assert.That(target.HasExited, Is.True, "the known limit is gone: update README Known limits");
+        Assert.That(target.HasExited, Is.True, "the known limit is gone: update docs/hosting.md, Hostile clients");
         Assert.That(target.ExitCode, Is.EqualTo(134), target.Output);
     }
 

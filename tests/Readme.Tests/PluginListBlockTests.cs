@@ -14,16 +14,16 @@ using Owin.HealthEndpoint.Testing;
 namespace Owin.HealthEndpoint.Readme.Tests;
 
 /// <summary>
-/// README style 3 exactly as printed (<c>LegacyHost.Create</c>, compiled from the README), on a real PostgreSQL,
+/// The plugin-list block of docs/plugins.md exactly as printed (<c>LegacyHost.Create</c>, compiled from the document), on a real PostgreSQL,
 /// with <c>HealthEndpoint:StartupPath=/startupz</c>: the host's start and graceful stop reach the endpoint with
 /// nothing wired by hand.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ReadmeStyle3Tests
+public sealed class PluginListBlockTests
 {
     [Test]
-    public async Task Style3_AsPrinted_StartupzFollowsTheHostAndStatusDrainsOnStop()
+    public async Task PluginListBlock_AsPrinted_StartupzFollowsTheHostAndStatusDrainsOnStop()
     {
         var appCalls = 0;
         Func<IDictionary<string, object>, Task> legacyApp = _ =>
@@ -60,7 +60,7 @@ public sealed class ReadmeStyle3Tests
         Assert.That(stop.IsCompletedSuccessfully, Is.True);
     }
 
-    // Builds style 3 as printed; invokes the app before the host starts; starts it, on a new free port when another
+    // Builds the block as printed; invokes the app before the host starts; starts it, on a new free port when another
     // process took the one picked in the meantime.
     private static async Task<(PluginPipeline, OwinServer, Uri, int)> StartOnFreePortAsync(Func<IDictionary<string, object>, Task> legacyApp)
     {
