@@ -9,6 +9,14 @@ using System.Text.RegularExpressions;
 var systemTemp = System.IO.Path.GetTempPath();
 var systemTempBefore = new HashSet<string>(System.IO.Directory.GetDirectories(systemTemp));
 var runTemp = System.IO.Directory.CreateTempSubdirectory("healthendpoint-run-").FullName;
+
+// As open as the system's temp directory (1777): the test servers run PostgreSQL as its own user, which must reach
+// the folders the tests make in here.
+if (!OperatingSystem.IsWindows())
+{
+    System.IO.File.SetUnixFileMode(runTemp, (UnixFileMode)Convert.ToInt32("1777", 8));
+}
+
 Environment.SetEnvironmentVariable("TMPDIR", runTemp);
 
 Teardown(_ =>

@@ -146,6 +146,42 @@ internal static partial class DocTables
     public static List<string> ProbeFlagProblems(string probeTool) =>
         Compare(FirstColumnNames(probeTool, "## Flags").Where(name => name.StartsWith('-')), ProbeFlagsInCode());
 
+    // ---- Log event ids (docs/observability.md, "## Logs") ----
+
+    /// <summary>Every <c>new EventId(id, "Name")</c> under src/, as "id Name".</summary>
+    public static SortedSet<string> EventsInCode()
+    {
+        var events = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Documents.RepositoryRoot, "src"), "*.cs", SearchOption.AllDirectories))
+        {
+            foreach (Match definition in EventDefinition().Matches(File.ReadAllText(file)))
+            {
+                events.Add(definition.Groups["id"].Value + " " + definition.Groups["name"].Value);
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>The rows of the Logs table, as "id Name" (the id in the first column, the backticked name in the second).</summary>
+    public static List<string> EventsInTable(string observability)
+    {
+        var lines = observability.Replace("\r\n", "\n").Split('\n');
+        var at = Array.IndexOf(lines, "## Logs");
+        if (at < 0)
+        {
+            throw new FormatException("No heading '## Logs'.");
+        }
+
+        return lines.Skip(at + 1).SkipWhile(line => !line.StartsWith('|')).TakeWhile(line => line.StartsWith('|')).Skip(2)
+            .Select(row => row.Split('|'))
+            .Select(cells => cells[1].Trim() + " " + Backticked().Match(cells[2]).Groups[1].Value)
+            .ToList();
+    }
+
+    public static List<string> EventProblems(string observability) =>
+        Compare(EventsInTable(observability), EventsInCode());
+
     private static string Evaluate(string expression) =>
         string.Concat(expression.Split('+').Select(part => part.Trim()).Select(part => part switch
         {
@@ -154,6 +190,9 @@ internal static partial class DocTables
             _ when part.StartsWith("nameof(", StringComparison.Ordinal) => part[(part.LastIndexOf('.') + 1)..].TrimEnd(')'),
             _ => throw new FormatException($"Cannot read the key expression '{expression}'."),
         }));
+
+    [GeneratedRegex("""new EventId\((?<id>\d+), "(?<name>\w+)"\)""")]
+    private static partial Regex EventDefinition();
 
     [GeneratedRegex("`([^`]+)`")]
     private static partial Regex Backticked();

@@ -4,7 +4,7 @@ using System.Linq;
 namespace Owin.HealthEndpoint.Readme.Tests;
 
 /// <summary>
-/// The option, configuration-key and probe-flag tables list exactly what the code has, both ways. Each check has a
+/// The option, configuration-key, probe-flag and log-event tables list exactly what the code has, both ways. Each check has a
 /// control: a copy of the document with one row removed fails it, naming that row.
 /// </summary>
 [TestFixture]
@@ -13,6 +13,8 @@ public sealed class DocTablesTests
     private static string ReadmeText => File.ReadAllText(Documents.Readme);
 
     private static string PluginsText => File.ReadAllText(Path.Combine(Documents.RepositoryRoot, "docs", "plugins.md"));
+
+    private static string ObservabilityText => File.ReadAllText(Path.Combine(Documents.RepositoryRoot, "docs", "observability.md"));
 
     private static string ProbeToolText => File.ReadAllText(Path.Combine(Documents.RepositoryRoot, "docs", "probe-tool.md"));
 
@@ -68,6 +70,21 @@ public sealed class DocTablesTests
         var copy = RemoveRow(ProbeToolText, "| `-t`, `--timeout` |");
 
         Assert.That(DocTables.ProbeFlagProblems(copy), Is.EqualTo(new[] { "missing from the table: --timeout", "missing from the table: -t" }));
+    }
+
+    [Test]
+    public void LogsTable_ListsEveryEventIdUnderSrc_AndNothingElse()
+    {
+        Assert.That(DocTables.EventsInCode(), Has.Count.GreaterThanOrEqualTo(20).And.Contain("100 AppFailed").And.Contain("1 HealthCheckFailed"), "the control: the source is read");
+        Assert.That(DocTables.EventProblems(ObservabilityText), Is.Empty);
+    }
+
+    [Test]
+    public void Control_LogsTableWithoutTheClientErrorRow_Fails()
+    {
+        var copy = RemoveRow(ObservabilityText, "| 109 |");
+
+        Assert.That(DocTables.EventProblems(copy), Is.EqualTo(new[] { "missing from the table: 109 ClientError" }));
     }
 
     private static string RemoveRow(string markdown, string rowStart)
