@@ -28,7 +28,6 @@ public sealed class AppConcurrencyLimitMiddleware
     /// <summary>The default bound: 512 concurrent app requests.</summary>
     public const int DefaultMaxConcurrentRequests = 512;
 
-    private static readonly object Status503 = 503;
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
     private readonly AppFunc _next;
@@ -119,12 +118,12 @@ public sealed class AppConcurrencyLimitMiddleware
     private void Reject(IDictionary<string, object> environment)
     {
         var rejected = Interlocked.Increment(ref _rejected);
-        environment["owin.ResponseStatusCode"] = Status503;
-        if (environment.TryGetValue("owin.ResponseHeaders", out var value) && value is IDictionary<string, string[]> headers)
+        environment[OwinKeys.ResponseStatusCode] = BoxedStatus.ServiceUnavailable;
+        if (environment.TryGetValue(OwinKeys.ResponseHeaders, out var value) && value is IDictionary<string, string[]> headers)
         {
             headers["Retry-After"] = new[] { _retryAfter };
             headers["Content-Length"] = new[] { "0" };
-            headers["Cache-Control"] = new[] { "no-store, no-cache" };
+            headers["Cache-Control"] = new[] { HealthResponses.NoStore };
         }
 
         var now = Stopwatch.GetTimestamp();

@@ -27,11 +27,6 @@ internal sealed class HealthEndpointMetrics
 
     private const int NeverRun = -1;
 
-    private static readonly object Status200 = 200;
-    private static readonly object Status404 = 404;
-    private static readonly object Status405 = 405;
-    private static readonly object Status503 = 503;
-
     private readonly Histogram<double> _checkDuration;
     private readonly Counter<long> _runs;
     private readonly Counter<long> _requests;
@@ -125,10 +120,10 @@ internal sealed class HealthEndpointMetrics
 
         var code = statusCode switch
         {
-            200 => Status200,
-            404 => Status404,
-            405 => Status405,
-            503 => Status503,
+            200 => BoxedStatus.Ok,
+            404 => BoxedStatus.NotFound,
+            405 => BoxedStatus.MethodNotAllowed,
+            503 => BoxedStatus.ServiceUnavailable,
             _ => statusCode,
         };
         _requests.Add(1, new KeyValuePair<string, object?>(RouteTag, route), new KeyValuePair<string, object?>(StatusCodeTag, code));

@@ -15,19 +15,15 @@ namespace Owin.HealthEndpoint;
 /// </remarks>
 internal static class HealthResponses
 {
-    private const string NoStore = "no-store, no-cache";
+    /// <summary>The Cache-Control of every answer the library writes: a probe must never see a cached one.</summary>
+    internal const string NoStore = "no-store, no-cache";
     private const string NoSniff = "nosniff";
 
     private static readonly byte[] PongBody = Encoding.ASCII.GetBytes("pong");
-    private static readonly object Status200 = 200;
-    private static readonly object Status404 = 404;
-    private static readonly object Status405 = 405;
-    private static readonly object Status500 = 500;
-    private static readonly object Status503 = 503;
 
     public static Task WritePingAsync(IDictionary<string, object> environment, bool includeBody)
     {
-        environment[OwinKeys.ResponseStatusCode] = Status200;
+        environment[OwinKeys.ResponseStatusCode] = BoxedStatus.Ok;
         var headers = ResponseHeaders(environment);
         headers["Content-Type"] = new[] { "text/plain; charset=utf-8" };
         headers["Content-Length"] = new[] { "4" };
@@ -37,7 +33,7 @@ internal static class HealthResponses
 
     public static Task WriteStatusAsync(IDictionary<string, object> environment, StatusBody status, bool includeBody)
     {
-        environment[OwinKeys.ResponseStatusCode] = status.Healthy ? Status200 : Status503;
+        environment[OwinKeys.ResponseStatusCode] = status.Healthy ? BoxedStatus.Ok : BoxedStatus.ServiceUnavailable;
         var headers = ResponseHeaders(environment);
         headers["Content-Type"] = new[] { "application/json" };
         headers["Content-Length"] = new[] { status.ContentLength };
@@ -48,7 +44,7 @@ internal static class HealthResponses
     /// <summary>A rendered answer: 200 when healthy, else 503.</summary>
     public static Task WriteAsync(IDictionary<string, object> environment, bool healthy, string contentType, byte[] body, bool includeBody)
     {
-        environment[OwinKeys.ResponseStatusCode] = healthy ? Status200 : Status503;
+        environment[OwinKeys.ResponseStatusCode] = healthy ? BoxedStatus.Ok : BoxedStatus.ServiceUnavailable;
         var headers = ResponseHeaders(environment);
         headers["Content-Type"] = new[] { contentType };
         headers["Content-Length"] = new[] { body.Length.ToString(CultureInfo.InvariantCulture) };
@@ -59,7 +55,7 @@ internal static class HealthResponses
     /// <summary>An empty 404: for unknown check names and for clients outside the allowed networks.</summary>
     public static Task WriteNotFoundAsync(IDictionary<string, object> environment)
     {
-        environment[OwinKeys.ResponseStatusCode] = Status404;
+        environment[OwinKeys.ResponseStatusCode] = BoxedStatus.NotFound;
         var headers = ResponseHeaders(environment);
         headers["Content-Length"] = new[] { "0" };
         AddNoCacheHeaders(headers);
@@ -69,7 +65,7 @@ internal static class HealthResponses
     /// <summary>An empty 500: a metrics page that failed; why is in the log, never in the response.</summary>
     public static Task WriteServerErrorAsync(IDictionary<string, object> environment)
     {
-        environment[OwinKeys.ResponseStatusCode] = Status500;
+        environment[OwinKeys.ResponseStatusCode] = BoxedStatus.InternalServerError;
         var headers = ResponseHeaders(environment);
         headers["Content-Length"] = new[] { "0" };
         AddNoCacheHeaders(headers);
@@ -78,7 +74,7 @@ internal static class HealthResponses
 
     public static Task WriteMethodNotAllowedAsync(IDictionary<string, object> environment)
     {
-        environment[OwinKeys.ResponseStatusCode] = Status405;
+        environment[OwinKeys.ResponseStatusCode] = BoxedStatus.MethodNotAllowed;
         var headers = ResponseHeaders(environment);
         headers["Allow"] = new[] { "GET, HEAD" };
         headers["Content-Length"] = new[] { "0" };
