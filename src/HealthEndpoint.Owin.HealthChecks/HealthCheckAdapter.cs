@@ -16,8 +16,8 @@ namespace Owin.HealthEndpoint.HealthChecks;
 /// <para>
 /// Register it with <see cref="HealthEndpointOptionsExtensions.AddHealthCheck"/>: the runner then gives it a hard
 /// deadline and lets at most one operation run against it at a time, which ASP.NET Core's own health check
-/// service does not (measured: AspNetCore.HealthChecks.NpgSql against a frozen PostgreSQL opened a connection per
-/// concurrent request and answered after Npgsql's own timeouts).
+/// service does not (against a frozen PostgreSQL, AspNetCore.HealthChecks.NpgSql opens a connection per concurrent
+/// request and answers only after Npgsql's own timeouts; docs/performance.md has the figures).
 /// </para>
 /// <para>
 /// The check sees the context ASP.NET Core would give it: a registration with the name, failure status

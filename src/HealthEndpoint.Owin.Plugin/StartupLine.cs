@@ -10,7 +10,7 @@ namespace Owin.HealthEndpoint.Plugin;
 /// example <c>Health endpoint paths: ping /ping, status /healthz/status; checks: database (Npgsql), redis
 /// (127.0.0.1:6379).</c> Never a connection string or a password: a provider name and Redis endpoints only.
 /// </summary>
-/// <remarks>Measured before: LegacyApp printed /healthz/ping even when <c>HealthEndpoint:PingPath</c> was /ping.</remarks>
+/// <remarks>Built from the options in force, so that the line names the paths the endpoint really answers.</remarks>
 internal static class StartupLine
 {
     private static readonly Action<ILogger, string, string, Exception?> Message =

@@ -9,7 +9,7 @@ namespace Owin.HealthEndpoint.Prometheus;
 /// <remarks>
 /// prometheus-net's own meter adapter would do this, but it exists only on .NET 6+ (our users are mostly on .NET
 /// Framework), names series after the meter (<c>healthendpoint_owin_healthendpoint_…</c>) and exposes counters as
-/// gauges (measured with 8.2.1); this bridge keeps the agreed names on every target framework.
+/// gauges; this bridge keeps the agreed names on every target framework.
 /// </remarks>
 internal sealed class MeterBridge : IDisposable
 {

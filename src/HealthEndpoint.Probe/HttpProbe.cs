@@ -117,7 +117,7 @@ internal static class HttpProbe
     }
 
     // No certificate judged yet: the server's first bytes were no TLS record (AuthenticationException with no inner
-    // one, measured against a plain HTTP server answering 400) or it closed or reset (IOException). Anything else,
+    // one, as from a plain HTTP server answering 400) or it closed or reset (IOException). Anything else,
     // such as no protocol version in common, keeps the bare "failed".
     private static string TlsReason(HttpRequestException exception, bool certificateJudged, string? certificateProblem) =>
         certificateProblem is not null ? ": " + certificateProblem

@@ -26,7 +26,7 @@ namespace Owin.HealthEndpoint;
 /// </para>
 /// <para>
 /// What <see cref="IPNetwork"/> does (on netstandard2.0 a small stand-in of that name) is IPv6 matching only. Its
-/// parser is laxer than ours and differs by runtime: measured on .NET 10.0.12, <c>IPNetwork.TryParse</c> reads
+/// parser is laxer than ours and differs by runtime: on .NET 10, <c>IPNetwork.TryParse</c> reads
 /// <c>010.0.0.0/8</c> as 8.0.0.0/8 and <c>10/8</c> as 0.0.0.0/8, accepts <c>[::1]/128</c> and zones, and masks the
 /// host bits of <c>10.0.0.1/8</c>, which .NET 8 rejected. Its <c>Contains</c> treats IPv4-mapped addresses
 /// unevenly (<c>10.0.0.0/8</c> contains <c>::ffff:10.1.1.1</c>, <c>::/0</c> contains <c>::ffff:1.2.3.4</c> but

@@ -48,8 +48,7 @@ public sealed partial class DatabaseHealthCheck
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // After a database restart the pool still holds connections to the old server, and the first use
-            // of one fails (measured with Npgsql: 57P01, "terminating connection due to administrator
-            // command"). The failed connection is discarded, so one immediate retry tells a restart from an outage.
+            // of one fails (Npgsql: 57P01, "terminating connection due to administrator command"). The failed connection is discarded, so one immediate retry tells a restart from an outage.
             value = await RoundTripAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -10,9 +10,8 @@ namespace Owin.HealthEndpoint;
 /// while it stays failing, one information line when it recovers (with the outage's length), nothing per ok run.
 /// </summary>
 /// <remarks>
-/// Measured before this existed: every failed run logged a ~1,900-character error with a stack trace, so a probe
-/// every second against a database that was down for an hour wrote 3,600 of them, and a recovery wrote nothing.
-/// The error line names the exception's type and message; the full exception goes to debug, with the error and
+/// Logging every failed run would write a stack trace per probe: a probe a second against a database down for an
+/// hour would write thousands, and say nothing when it recovered. The error line names the exception's type and message; the full exception goes to debug, with the error and
 /// with each warning. Runs are single-flight, so one check's calls do not overlap; the lock is for safety only.
 /// </remarks>
 internal sealed class CheckStateLog

@@ -5,7 +5,7 @@ namespace Owin.HealthEndpoint;
 
 /// <summary>Renders check results as <c>application/health+json</c> (IETF draft-inadarei-api-health-check).</summary>
 /// <remarks>
-/// <c>{"checks":{"database":[{"componentType":"datastore","observedUnit":"ms","observedValue":3.214,"status":"pass","time":"2026-11-28T05:01:02.123Z"}]},"status":"pass"}</c>:
+/// <c>{"checks":{"database":[{"componentType":"datastore","observedUnit":"ms","observedValue":3.214,"status":"pass","time":"…"}]},"status":"pass"}</c>:
 /// ok is <c>pass</c>, fail is <c>fail</c>, and a skipped check is left out, because the draft has no word for a
 /// check that did not run. A check that ran carries its latency (see <see cref="Latency"/>); pseudo-checks do not.
 /// The draft's status codes hold: pass with 200, fail with 503. Keys are sorted; no whitespace.

@@ -17,7 +17,7 @@ internal static class Latency
     public static string WholeMilliseconds(TimeSpan elapsed) =>
         ((long)elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>ISO 8601 in UTC with milliseconds, as the draft's <c>time</c> field: <c>2026-11-28T05:01:02.123Z</c>.</summary>
+    /// <summary>ISO 8601 in UTC with milliseconds, as the draft's <c>time</c> field: <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
     public static string Time(DateTime utc) =>
         utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -12,8 +12,7 @@ namespace Owin.HealthEndpoint;
 /// <remarks>
 /// A check may block before its first await (DbConnection.OpenAsync's default implementation is synchronous).
 /// On the thread pool that would take a pool thread, which the timer continuation enforcing the deadline may
-/// need; a new thread per run (measured) cost about 9 ms of CPU per thousand status requests. One long-lived
-/// thread per slot costs neither, and a slot never has more than one operation to start at a time.
+/// need; a new thread per run costs CPU on every status request. One long-lived thread per slot costs neither, and a slot never has more than one operation to start at a time.
 /// </remarks>
 internal sealed class DedicatedThreadScheduler : TaskScheduler
 {
