@@ -14,7 +14,7 @@ internal static class KestrelHostScenarios
     public static async Task<ScenarioResult> PingVersusKestrelPeerAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
         await using var owin = await BenchServer.StartKestrelAsync(BenchApps.Wrapped(BenchApps.NoOp));
-        await using var kestrel = await KestrelPeerProcess.StartAsync(cancellationToken);
+        await using var kestrel = await ChildApp.StartKestrelPeerAsync(cancellationToken);
         var pair = await Alternation.RunAsync(
             "7. Kestrel OWIN host vs Kestrel peer",
             HostScenarios.Load("Kestrel OWIN host ping", owin.Url(BenchApps.PingPath), BenchServer.ProcessId),
