@@ -6,6 +6,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Npgsql;
 
 namespace Owin.HealthEndpoint.LoadBench;
 
@@ -36,9 +37,9 @@ internal static class PeerFaults
         var stoppedLimit = TimeSpan.FromSeconds(8);
         return
         [
-            new Fault("PostgreSQL restart", sides.Postgres.StopAsync, () => AcceptingAgainAsync(sides.Postgres.Port, sides.Postgres.StartAgainAsync), stoppedLimit),
+            new Fault("PostgreSQL restart", sides.Postgres.StopAsync, () => AcceptingAgainAsync(PostgresLogin(sides), sides.Postgres.StartAgainAsync), stoppedLimit),
             new Fault("PostgreSQL thaw", Freezing(sides.Postgres.Freeze), Thawing(sides.Postgres.Thaw), frozenLimit),
-            new Fault("Redis restart", sides.Redis.StopAsync, () => AcceptingAgainAsync(sides.Redis.Port, sides.Redis.StartAgainAsync), stoppedLimit),
+            new Fault("Redis restart", sides.Redis.StopAsync, () => AcceptingAgainAsync(TcpConnect(sides.Redis.Port), sides.Redis.StartAgainAsync), stoppedLimit),
             new Fault("Redis thaw", Freezing(sides.Redis.Freeze), Thawing(sides.Redis.Thaw), frozenLimit),
         ];
     }
@@ -111,6 +112,29 @@ internal static class PeerFaults
         return (outage, recovery);
     }
 
+    private static Func<CancellationToken, Task> TcpConnect(int port) => async cancellationToken =>
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+    };
+
+    private static Func<CancellationToken, Task> PostgresLogin(PeerSides sides)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(sides.Postgres.ConnectionString)
+        {
+            Pooling = false,
+            ApplicationName = "loadbench-watcher",
+            Timeout = 1,
+        }.ConnectionString;
+        return async cancellationToken =>
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(cancellationToken);
+        };
+    }
+
     private static Func<Task> Freezing(Action freeze) => () =>
     {
         freeze();
@@ -124,22 +148,22 @@ internal static class PeerFaults
         return Task.FromResult(now);
     };
 
-    // Starts the server and returns the moment a TCP connect to its port first succeeded (polled every 2 ms), which is
-    // when the server accepts again; PostgreSQL accepts a moment before it takes logins, and that moment counts as down.
-    private static async Task<long> AcceptingAgainAsync(int port, Func<Task> startAsync)
+    // Starts the server and returns the moment it first accepted again, polled every 2 ms with the given probe while
+    // it starts: a TCP connect for Redis (it serves as soon as it listens), a login and SELECT 1 for PostgreSQL (it
+    // listens a few hundred milliseconds before it takes logins, answering 57P03 "starting up" meanwhile).
+    private static async Task<long> AcceptingAgainAsync(Func<CancellationToken, Task> probeAsync, Func<Task> startAsync)
     {
         using var done = new CancellationTokenSource();
         var watching = Task.Run(async () =>
         {
             while (!done.IsCancellationRequested)
             {
-                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 try
                 {
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), done.Token);
+                    await probeAsync(done.Token);
                     return Stopwatch.GetTimestamp();
                 }
-                catch (SocketException)
+                catch (Exception exception) when (exception is SocketException or NpgsqlException or TimeoutException)
                 {
                     await Task.Delay(2, CancellationToken.None);
                 }
