@@ -20,7 +20,7 @@ internal static class PeerScenarios
 {
     public const string Title = "9. Ours vs ASP.NET Core Health Checks";
     private const int ColdStartClients = 32;
-    private const int WarmupSeconds = 5;
+    private const int WarmupSeconds = 3;
     private static readonly TimeSpan CheckTimeout = new HealthEndpointOptions().CheckTimeout;
     private static readonly TimeSpan RecoveryTarget = TimeSpan.FromMilliseconds(100);
 
