@@ -10,7 +10,7 @@ const string LoadBenchProject = "benchmarks/HealthEndpoint.Owin.LoadBench";
 const string WrkName = "wrk";
 
 // --quick: the load bench's Kestrel-host and peer pairs only (7 and 9), two rounds of 3 s, and no micro suite: about
-// five minutes instead of about fifteen, for a first look; the figures of record come from a full run.
+// seven minutes instead of about eighteen on the shared 2-core VM, for a first look; the figures of record come from a full run.
 var benchQuick = HasArgument("quick");
 
 // Set by BenchLoad when the load run fails, so that Bench still writes the report (with the micro part) first.
