@@ -10,8 +10,8 @@ namespace Owin.HealthEndpoint.Redis;
 
 /// <summary>
 /// A <c>PING</c> over a short-lived plain TCP socket, for the moments when the multiplexer is not connected: after
-/// a Redis restart StackExchange.Redis reconnects on its heartbeat (measured: 0.3-0.5 s with 2.1.30, 1-3 s with
-/// 3.4.35), while Redis itself answers at once.
+/// a Redis restart StackExchange.Redis reconnects on its heartbeat, up to seconds later (docs/performance.md), while
+/// Redis itself answers at once.
 /// </summary>
 /// <remarks>
 /// Only for a configuration the socket can speak for: one endpoint, no TLS. It authenticates with the configured
