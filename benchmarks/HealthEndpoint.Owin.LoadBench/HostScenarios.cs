@@ -86,7 +86,7 @@ internal static class HostScenarios
     public static async Task<ScenarioResult> HostVersusKestrelAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
         await using var wrapped = await BenchServer.StartAsync(BenchApps.Wrapped(BenchApps.NoOp));
-        await using var kestrel = await KestrelPeerProcess.StartAsync(cancellationToken);
+        await using var kestrel = await ChildApp.StartKestrelPeerAsync(cancellationToken);
         var pair = await Alternation.RunAsync(
             "6. Embedded host vs Kestrel peer",
             Load("OwinServer ping", wrapped.Url(BenchApps.PingPath), BenchServer.ProcessId),

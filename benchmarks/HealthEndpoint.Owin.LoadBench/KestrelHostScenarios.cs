@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -14,14 +16,38 @@ internal static class KestrelHostScenarios
     public static async Task<ScenarioResult> PingVersusKestrelPeerAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
         await using var owin = await BenchServer.StartKestrelAsync(BenchApps.Wrapped(BenchApps.NoOp));
-        await using var kestrel = await KestrelPeerProcess.StartAsync(cancellationToken);
+        await using var kestrel = await ChildApp.StartKestrelPeerAsync(cancellationToken);
         var pair = await Alternation.RunAsync(
             "7. Kestrel OWIN host vs Kestrel peer",
             HostScenarios.Load("Kestrel OWIN host ping", owin.Url(BenchApps.PingPath), BenchServer.ProcessId),
             HostScenarios.Load("Kestrel peer ping", kestrel.Url(BenchApps.PingPath), kestrel.ProcessId) with { InProcess = false },
             settings,
             cancellationToken);
-        return new ScenarioResult(pair, [Figure.AtLeast("Kestrel OWIN host ping / Kestrel peer (req/s)", pair.Ratio, 0.9)]);
+        // Allocation per ping, in this process, after the pair has warmed both paths; Kestrel answering the route
+        // itself (in this process too) is the floor.
+        var (owinBytes, baseline) = await AllocationMeter.PerRequestAsync(
+            owin.Url(BenchApps.PingPath), kestrel.Url(BenchApps.PingPath), settings.DurationSeconds, cancellationToken);
+        var (bare, bareUrl) = await AllocationMeter.StartBareKestrelAsync();
+        double bareBytes;
+        await using (bare)
+        {
+            await Wrk.RunAsync(new WrkRun(bareUrl, HostScenarios.Threads, HostScenarios.Connections, settings.WarmupSeconds + 1), cancellationToken);
+            (bareBytes, _) = await AllocationMeter.PerRequestAsync(bareUrl, kestrel.Url(BenchApps.PingPath), settings.DurationSeconds, cancellationToken);
+        }
+
+        Console.WriteLine($"   allocated per ping: Kestrel OWIN host {owinBytes:0} B, bare Kestrel {bareBytes:0} B (baseline {baseline:0.0} B/request subtracted)");
+        return new ScenarioResult(pair,
+        [
+            Figure.AtLeast("Kestrel OWIN host ping / Kestrel peer (req/s)", pair.Ratio, 0.9),
+            Figure.AtMost("Kestrel OWIN host: bytes allocated per ping (GC.GetTotalAllocatedBytes over a wrk run, in-process)", owinBytes, 256, "0"),
+            Figure.Info("Bare Kestrel (raw app.Run, in-process): bytes allocated per ping", bareBytes.ToString("0", System.Globalization.CultureInfo.InvariantCulture)),
+            Figure.AtMost(
+                "Kestrel OWIN host: server CPU ms per 1,000 pings / Kestrel peer's",
+                PairResult.Median(pair.RoundsA.Select(round => round.CpuMillisecondsPerThousand ?? double.NaN)) /
+                PairResult.Median(pair.RoundsB.Select(round => round.CpuMillisecondsPerThousand ?? double.NaN)),
+                1.0,
+                "0.00"),
+        ]);
     }
 
     /// <summary>Pair 8: the same wrapped app on a non-health path, served by the Kestrel OWIN host vs the HttpListener host.</summary>

@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 namespace Owin.HealthEndpoint.LoadBench;
 
 /// <summary>
-/// The load benchmark of issues 4 and 10: eight A/B pairs over real HTTP with wrk, written as a markdown table.
+/// The load benchmark: nine A/B pairs over real HTTP (wrk and HTTP clients of its own), written as markdown tables.
 /// </summary>
 /// <remarks>
 /// Run from the repository root:
@@ -82,6 +82,11 @@ internal static class Program
             if (settings.Pairs.Contains(8))
             {
                 results.Add(await RunScenarioAsync("8. Pass-through: Kestrel OWIN host vs HttpListener host", () => KestrelHostScenarios.PassThroughVersusHttpListenerAsync(settings, token)));
+            }
+
+            if (settings.Pairs.Contains(9))
+            {
+                results.Add(await RunScenarioAsync(PeerScenarios.Title, () => PeerScenarios.RunAsync(settings, token)));
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -26,6 +26,15 @@ internal sealed record Figure(string Name, string Measured, string Target, bool?
 /// <summary>What one scenario produced: its pair (null when it failed before measuring) and its figures.</summary>
 internal sealed record ScenarioResult(PairResult? Pair, IReadOnlyList<Figure> Figures)
 {
+    /// <summary>Further pairs the scenario ran, listed after <see cref="Pair"/>.</summary>
+    public IReadOnlyList<PairResult> MorePairs { get; init; } = [];
+
+    /// <summary>The rows of the table against the ASP.NET Core peer (pair 9 only).</summary>
+    public IReadOnlyList<PeerRow> PeerRows { get; init; } = [];
+
+    /// <summary>Notes printed under that table.</summary>
+    public IReadOnlyList<string> PeerNotes { get; init; } = [];
+
     public static ScenarioResult Failed(string title, Exception exception) =>
         new(null, [new Figure(title, "failed: " + exception.GetType().Name + ": " + exception.Message.Split('\n')[0], "—", false)]);
 }
@@ -82,7 +91,32 @@ internal static class Report
             Line($"| {figure.Name} | {figure.Measured} | {figure.Target} | {met} |");
         }
 
-        var pairs = results.Where(result => result.Pair is not null).Select(result => result.Pair!).ToList();
+        var peerRows = results.SelectMany(result => result.PeerRows).ToList();
+        if (peerRows.Count > 0)
+        {
+            Line();
+            Line("## Against ASP.NET Core Health Checks (pair 9)");
+            Line();
+            Line("Ours: samples/LegacyApp on the Kestrel OWIN host, PostgreSQL and Redis checks, every default (CheckTimeout 2 s, StatusCacheDuration 1 s). " +
+                "Peer: benchmarks/AspNetCorePeer, `AddHealthChecks().AddNpgSql(cs).AddRedis(cs)` and `MapHealthChecks`, every documented default. " +
+                "Both child processes, workstation GC, against the same PostgreSQL 15 and Redis; targets are ours.");
+            Line();
+            Line("| Figure | Ours | Peer | Ours / peer | Target (ours) | Met |");
+            Line("|---|---|---|---|---|---|");
+            foreach (var row in peerRows)
+            {
+                var met = row.Met switch { true => "met", false => "**not met**", null => "—" };
+                Line($"| {row.Name} | {row.Ours} | {row.Peer} | {row.Ratio} | {row.Target} | {met} |");
+            }
+
+            foreach (var note in results.SelectMany(result => result.PeerNotes))
+            {
+                Line();
+                Line(note);
+            }
+        }
+
+        var pairs = results.Where(result => result.Pair is not null).SelectMany(result => result.MorePairs.Prepend(result.Pair!)).ToList();
         Line();
         Line("## Pairs (medians)");
         Line();

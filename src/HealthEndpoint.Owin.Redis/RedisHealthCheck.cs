@@ -20,12 +20,18 @@ namespace Owin.HealthEndpoint.Redis;
 /// the app uses binds at run time (README, Checks → redis). <c>PingAsync</c> takes no cancellation token; the
 /// client's own <c>asyncTimeout</c> ends it eventually, and the runner's hard deadline bounds the check before that.
 /// </para>
+/// <para>
+/// While the multiplexer is not connected (after a Redis restart it reconnects on its own heartbeat, up to seconds
+/// later), the check asks Redis over a short-lived socket instead, when one can speak for the configuration (one
+/// endpoint, no TLS; the configured password): ok shows as soon as Redis answers again.
+/// </para>
 /// </remarks>
 public sealed class RedisHealthCheck : IDisposable
 {
     private readonly object _gate = new();
     private readonly ConfigurationOptions? _configuration;
     private readonly IConnectionMultiplexer? _sharedConnection;
+    private readonly RedisDirectPing? _directPing;
     private Task<ConnectionMultiplexer>? _ownConnection;
     private bool _disposed;
 
@@ -34,6 +40,7 @@ public sealed class RedisHealthCheck : IDisposable
     public RedisHealthCheck(IConnectionMultiplexer connection)
     {
         _sharedConnection = connection ?? throw new ArgumentNullException(nameof(connection));
+        _directPing = DirectPingFor(connection.Configuration);
     }
 
     /// <summary>Creates the check with a connection of its own, opened on the first check.</summary>
@@ -64,6 +71,7 @@ public sealed class RedisHealthCheck : IDisposable
         // Keep the multiplexer even when Redis is down at the first check: it reconnects in the background,
         // and the next check reports ok as soon as Redis is back.
         _configuration.AbortOnConnectFail = false;
+        _directPing = RedisDirectPing.For(_configuration);
     }
 
     /// <summary>Completes when Redis has answered PING; throws when it has not.</summary>
@@ -73,6 +81,14 @@ public sealed class RedisHealthCheck : IDisposable
     {
         var connection = _sharedConnection ?? await GetOwnConnectionAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!connection.IsConnected && _directPing is not null)
+        {
+            // Reconnecting (after a Redis restart it waits for its heartbeat): ask Redis itself, so that ok shows
+            // as soon as Redis answers rather than when the multiplexer next tries.
+            await _directPing.PingAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         // No Task.Yield() after this await any more: 1.2.6 resumed it on its one socket-reader thread, 2.x/3.x
         // do not (RedisClientBehaviourTests.PingAsync_ContinuationBlocks_OtherRepliesStillArrive measures it).
         await connection.GetDatabase().PingAsync().ConfigureAwait(false);
@@ -100,6 +116,19 @@ public sealed class RedisHealthCheck : IDisposable
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
+        }
+    }
+
+    // The app's multiplexer tells its configuration as a string; one that does not parse gets no direct ping.
+    private static RedisDirectPing? DirectPingFor(string configuration)
+    {
+        try
+        {
+            return RedisDirectPing.For(ConfigurationOptions.Parse(configuration));
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
     }
 

@@ -88,7 +88,9 @@ public sealed class HealthEndpointOptions
 
     /// <summary>How long a finished check run is reused. Default 1 second; zero disables reuse.</summary>
     /// <remarks>
-    /// A run in which a check failed is reused for a quarter of this, so that recovery shows sooner.
+    /// A run in which a check failed is reused for a twentieth of this (50 ms by default), so that recovery shows
+    /// within a poll or two; against a dependency that hangs, a new run joins the operation still running instead
+    /// of starting another, so no more than one operation per dependency is ever outstanding.
     /// Concurrent status requests always share one run, whatever this is set to.
     /// </remarks>
     public TimeSpan StatusCacheDuration { get; set; } = TimeSpan.FromSeconds(1);

@@ -16,6 +16,9 @@ namespace Owin.HealthEndpoint;
 /// </remarks>
 internal sealed class HealthCheckRunner
 {
+    /// <summary>A run with a failed check is reused for the cache duration divided by this.</summary>
+    internal const int FailureReuseDivisor = 20;
+
     private readonly CheckSlot[] _slots;
     private readonly TimeSpan _timeout;
     private readonly long _cacheTicks;
@@ -45,10 +48,11 @@ internal sealed class HealthCheckRunner
         // Clamped so that adding it to a timestamp cannot overflow, whatever duration was configured.
         _cacheTicks = (long)Math.Min(cacheDuration.TotalSeconds * Stopwatch.Frequency, long.MaxValue / 4);
 
-        // A failing run is reused for a quarter of the time only, so that a dependency that came back shows as ok
-        // soon (StackExchange.Redis 1.2.6 alone needs up to a second to reconnect). The load stays bounded: at
-        // most four runs a second by default, each with at most one operation per dependency.
-        _failureCacheTicks = _cacheTicks / 4;
+        // A failing run is reused for a twentieth of the time only (50 ms by default), so that a dependency that
+        // came back shows as ok within a poll or two. The load stays bounded: at most twenty runs a second by
+        // default, each with at most one operation per dependency, and a run against a hung dependency joins the
+        // operation still running instead of starting another (CheckSlot), so a thaw shows as soon as that ends.
+        _failureCacheTicks = _cacheTicks / FailureReuseDivisor;
         _logger = logger;
         _metrics = metrics;
         _stateLog = new CheckStateLog(names, logger, clock);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -11,19 +12,22 @@ using Owin.HealthEndpoint.Testing;
 
 namespace Owin.HealthEndpoint.LoadBench;
 
-/// <summary>The Kestrel peer (benchmarks/KestrelPeer) as a child process on a free 127.0.0.1 port.</summary>
+/// <summary>
+/// An app of this repository (the Kestrel peer, the ASP.NET Core Health Checks peer, LegacyApp) as a child process
+/// on a free 127.0.0.1 port.
+/// </summary>
 /// <remarks>
-/// A child process, not an in-process Kestrel: it is how users run Kestrel, and its CPU time can be read apart
-/// from this process's. Both run workstation GC (see KestrelPeer.csproj). Disposing kills it by its PID; it also
-/// ends itself when this process is gone or after 15 minutes.
+/// A child process, not in-process: it is how users run these apps, and its CPU time can be read apart from this
+/// process's. All run workstation GC. Disposing kills it by its PID; the peers also end themselves when this
+/// process is gone or after 15 minutes, and LegacyApp is killed by the same PID when this process ends normally.
 /// </remarks>
-internal sealed class KestrelPeerProcess : IAsyncDisposable
+internal sealed class ChildApp : IAsyncDisposable
 {
     private const int StartAttempts = 3;
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private readonly Process _process;
 
-    private KestrelPeerProcess(Process process, int port)
+    private ChildApp(Process process, int port)
     {
         _process = process;
         Port = port;
@@ -33,11 +37,28 @@ internal sealed class KestrelPeerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    /// <summary>Starts the peer and returns once it printed "ready"; a new port when the bind failed.</summary>
-    /// <exception cref="InvalidOperationException">The peer is not built, or never became ready.</exception>
-    public static async Task<KestrelPeerProcess> StartAsync(CancellationToken cancellationToken)
+    /// <summary>The Kestrel peer (benchmarks/KestrelPeer), answering ping with a raw <c>app.Run</c>.</summary>
+    public static Task<ChildApp> StartKestrelPeerAsync(CancellationToken cancellationToken) => StartAsync(
+        "KestrelPeerPath",
+        port => ["--port", Invariant(port), "--parent-pid", Invariant(Environment.ProcessId), "--max-seconds", "900"],
+        new Dictionary<string, string>(),
+        "ready",
+        cancellationToken);
+
+    /// <summary>
+    /// Starts the app built at the path the assembly metadata <paramref name="pathKey"/> names, with the arguments
+    /// and environment for a port, and returns once it printed a line starting with <paramref name="readyLine"/>;
+    /// a new port when the bind failed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The app is not built, or never became ready.</exception>
+    public static async Task<ChildApp> StartAsync(
+        string pathKey,
+        Func<int, IEnumerable<string>> arguments,
+        IReadOnlyDictionary<string, string> environment,
+        string readyLine,
+        CancellationToken cancellationToken)
     {
-        var peerPath = PeerAssemblyPath();
+        var appPath = AssemblyPath(pathKey);
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeTcpPort.Next();
@@ -47,15 +68,22 @@ internal sealed class KestrelPeerProcess : IAsyncDisposable
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var argument in new[] { peerPath, "--port", Invariant(port), "--parent-pid", Invariant(Environment.ProcessId), "--max-seconds", "900" })
+            startInfo.ArgumentList.Add(appPath);
+            foreach (var argument in arguments(port))
             {
                 startInfo.ArgumentList.Add(argument);
             }
 
-            var process = Process.Start(startInfo) ?? throw new InvalidOperationException("The Kestrel peer could not be started.");
-            var peer = new KestrelPeerProcess(process, port);
+            foreach (var (name, value) in environment)
+            {
+                startInfo.Environment[name] = value;
+            }
+
+            startInfo.Environment["Urls"] = Invariant($"http://127.0.0.1:{port}/");
+            var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{appPath} could not be started.");
+            var peer = new ChildApp(process, port);
             var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            if (await WaitForReadyAsync(process, cancellationToken))
+            if (await WaitForReadyAsync(process, readyLine, cancellationToken))
             {
                 // Keep draining stdout so that the peer can never block on a full pipe.
                 _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
@@ -66,7 +94,7 @@ internal sealed class KestrelPeerProcess : IAsyncDisposable
             var error = await stderr;
             if (attempt == StartAttempts || !error.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidOperationException($"The Kestrel peer did not become ready on port {port}:{Environment.NewLine}{error}");
+                throw new InvalidOperationException($"{Path.GetFileName(appPath)} did not become ready on port {port}:{Environment.NewLine}{error}");
             }
         }
     }
@@ -96,7 +124,7 @@ internal sealed class KestrelPeerProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<bool> WaitForReadyAsync(Process process, CancellationToken cancellationToken)
+    private static async Task<bool> WaitForReadyAsync(Process process, string readyLine, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(ReadyTimeout);
@@ -104,13 +132,13 @@ internal sealed class KestrelPeerProcess : IAsyncDisposable
         {
             while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
             {
-                if (line == "ready")
+                if (line.StartsWith(readyLine, StringComparison.Ordinal))
                 {
                     return true;
                 }
             }
 
-            return false; // stdout closed: the peer exited (typically: the port was taken).
+            return false; // stdout closed: the app exited (typically: the port was taken).
         }
         catch (OperationCanceledException)
         {
@@ -119,14 +147,14 @@ internal sealed class KestrelPeerProcess : IAsyncDisposable
         }
     }
 
-    private static string PeerAssemblyPath()
+    private static string AssemblyPath(string key)
     {
-        var path = typeof(KestrelPeerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(attribute => attribute.Key == "KestrelPeerPath")?.Value;
+        var path = typeof(ChildApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(attribute => attribute.Key == key)?.Value;
         if (path is null || !File.Exists(path))
         {
             throw new InvalidOperationException(
-                $"The Kestrel peer is not built at '{path}'. Build it with: dotnet build -c Release benchmarks/KestrelPeer");
+                $"No app is built at '{path}' ({key}). Build it with: dotnet build -c Release benchmarks/HealthEndpoint.Owin.LoadBench");
         }
 
         return Path.GetFullPath(path);
@@ -147,4 +175,6 @@ internal sealed class KestrelPeerProcess : IAsyncDisposable
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
