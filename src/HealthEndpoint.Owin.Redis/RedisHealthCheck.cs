@@ -89,8 +89,8 @@ public sealed class RedisHealthCheck : IDisposable
             return;
         }
 
-        // No Task.Yield() after this await any more: 1.2.6 resumed it on its one socket-reader thread, 2.x/3.x
-        // do not (RedisClientBehaviourTests.PingAsync_ContinuationBlocks_OtherRepliesStillArrive measures it).
+        // No Task.Yield() needed after this await: 2.x/3.x do not resume it on their socket reader
+        // (RedisClientBehaviourTests.PingAsync_ContinuationBlocks_OtherRepliesStillArrive shows it).
         await connection.GetDatabase().PingAsync().ConfigureAwait(false);
     }
 

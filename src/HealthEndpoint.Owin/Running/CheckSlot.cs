@@ -8,8 +8,8 @@ namespace Owin.HealthEndpoint;
 /// One dependency's check, and the single operation against it that may be outstanding.
 /// </summary>
 /// <remarks>
-/// Drivers do not always honour cancellation (measured: Npgsql against a frozen server, StackExchange.Redis
-/// 1.2.6 <c>PingAsync</c>), so a check that misses its deadline is abandoned, not stopped. While it is still
+/// Drivers do not always honour cancellation (Npgsql against a frozen server; StackExchange.Redis's
+/// <c>PingAsync</c> takes no token), so a check that misses its deadline is abandoned, not stopped. While it is still
 /// running, every later run waits on that same operation instead of starting another: a flood of probes
 /// against a hung database never becomes a flood of connection attempts.
 /// </remarks>

@@ -81,7 +81,7 @@ internal sealed class HealthCheckRunner
             _metrics.RunStarted();
 
             // Waiters resume on the thread pool, never on the thread that finished the last check: that may be
-            // a driver's socket reader (StackExchange.Redis 1.2.6), which must not be kept busy writing responses.
+            // a driver's own I/O thread, which must not be kept busy writing responses.
             var completion = new TaskCompletionSource<CheckRun>(TaskCreationOptions.RunContinuationsAsynchronously);
             _current = completion.Task;
             _ = CompleteRunAsync(completion);
