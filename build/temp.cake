@@ -1,10 +1,8 @@
 // Test leaves no folder behind in the temp directory. The whole run gets a temp folder of its own (TMPDIR, which
-// every process it starts inherits), removed at the end; the system's temp directory is compared before and after.
-// The .NET SDK leaves two empty folders (mkdtemp "XXXXXX") per `dotnet build/test/pack/run`, and MSBuild its
-// MSBuild* folders: those are the SDK's and go with the run's folder. Anything else left in it, or any new folder in
-// the system's temp directory, was left by the build or a test and fails Test.
-
-using System.Text.RegularExpressions;
+// every process it starts inherits), removed at the end: the .NET SDK (two empty folders per `dotnet build/test/
+// pack/run`), MSBuild, NuGet and NUnit leave theirs there, and they go with it. Every temp folder this repository's
+// build and tests make is named healthendpoint-* or legacyapp-*; one of those still there at the end, in the run's
+// folder or in the system's temp directory (code that ignored TMPDIR), was left behind and fails Test.
 
 var systemTemp = System.IO.Path.GetTempPath();
 var systemTempBefore = new HashSet<string>(System.IO.Directory.GetDirectories(systemTemp));
@@ -25,21 +23,20 @@ Teardown(_ =>
     DeleteFolder(runTemp);
 });
 
-// The folders a run left behind: in its own temp folder, all but the SDK's; in the system's, every new one.
+// The folders a run left behind: this repository's, in its own temp folder or new in the system's.
 List<string> TempFoldersLeft(string runFolder, string systemFolder, ISet<string> systemBefore) =>
     System.IO.Directory.GetDirectories(runFolder)
-        .Where(folder => !IsSdkTempFolder(folder))
         .Concat(System.IO.Directory.GetDirectories(systemFolder).Where(folder => !systemBefore.Contains(folder) && folder != runFolder))
+        .Where(IsRepositoryTempFolder)
         .ToList();
 
-bool IsSdkTempFolder(string folder)
+bool IsRepositoryTempFolder(string folder)
 {
     var name = System.IO.Path.GetFileName(folder);
-    return name.StartsWith("MSBuild", StringComparison.Ordinal)
-        || (Regex.IsMatch(name, "^[A-Za-z0-9]{6}$") && !System.IO.Directory.EnumerateFileSystemEntries(folder).Any());
+    return name.StartsWith("healthendpoint-", StringComparison.Ordinal) || name.StartsWith("legacyapp-", StringComparison.Ordinal);
 }
 
-// The control: a folder left in a run's temp folder is reported, beside an SDK folder that is not.
+// The control: a folder of this repository's left in a run's temp folder is reported, beside a tool's that is not.
 void CheckTempCheckControl()
 {
     var control = System.IO.Directory.CreateTempSubdirectory("healthendpoint-tempcheck-").FullName;
@@ -53,7 +50,7 @@ void CheckTempCheckControl()
             throw new CakeException("The temp check's control failed: a folder left behind was not reported as the only one: " + string.Join(", ", reported));
         }
 
-        Information("Temp check control: a folder left behind is reported, an empty SDK folder is not.");
+        Information("Temp check control: a folder left behind is reported, a tool's folder is not.");
     }
     finally
     {

@@ -38,7 +38,7 @@ public sealed class PublicApiTrackingTests
     public async Task CreateLibraryAsync()
     {
         var src = Path.Combine(RepositoryRoot(), "src");
-        _directory = Path.Combine(Path.GetTempPath(), "public-api-" + Guid.NewGuid().ToString("N"));
+        _directory = Path.Combine(Path.GetTempPath(), "healthendpoint-public-api-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         Write("Directory.Build.props", $"<Project><Import Project=\"{src}/Directory.Build.props\" /></Project>");
         Write("Directory.Build.targets", $"<Project><Import Project=\"{src}/Directory.Build.targets\" /></Project>");
