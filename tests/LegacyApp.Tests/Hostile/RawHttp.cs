@@ -20,16 +20,21 @@ internal static partial class RawHttp
         return (Status(response), clock.Elapsed, response);
     }
 
-    /// <summary>Sends <paramref name="request"/> on a new connection and reads until the server closes it or the time is up.</summary>
+    /// <summary>
+    /// Sends <paramref name="request"/> on a new connection and reads until the server closes it or the time is up.
+    /// It reads while it sends, as a real client does: a server may answer (414, 431) and close before a long request
+    /// is all sent, and the send then fails with a reset while the answer is already there to read.
+    /// </summary>
     public static async Task<string> ExchangeAsync(int port, string request, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         var received = new StringBuilder();
+        Task sending = Task.CompletedTask;
         try
         {
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), deadline.Token);
-            await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, deadline.Token);
+            sending = socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, deadline.Token).AsTask();
             var buffer = new byte[16 * 1024];
             int read;
             while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0)
@@ -40,6 +45,15 @@ internal static partial class RawHttp
         catch (Exception exception) when (exception is SocketException or OperationCanceledException)
         {
             // Refused, reset or timed out: what was received so far is the answer.
+        }
+
+        try
+        {
+            await sending;
+        }
+        catch (Exception exception) when (exception is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The server closed before the whole request was sent: its answer, if any, was read above.
         }
 
         return received.ToString();
