@@ -15,8 +15,11 @@ namespace Owin.HealthEndpoint.Hosting.Tests;
 /// back, so that stray body bytes, a missing chunk terminator or a closed connection cannot hide behind an
 /// HTTP client library that tolerates them.
 /// </summary>
-/// <remarks>Every read has a deadline (<see cref="ReadTimeout"/>), so a hung server fails a test instead of hanging it.</remarks>
-internal sealed class RawHttpConnection : IDisposable
+/// <remarks>
+/// Every read has a deadline (<see cref="ReadTimeout"/>), so a hung server fails a test instead of hanging it. This
+/// file sends and parses responses; RawHttpConnection.Unparsed.cs reads what arrives outside them.
+/// </remarks>
+internal sealed partial class RawHttpConnection : IDisposable
 {
     /// <summary>How long any single read may wait for bytes the protocol says are coming.</summary>
     public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
@@ -106,125 +109,6 @@ internal sealed class RawHttpConnection : IDisposable
             : length.Count > 0 ? await ReadExactlyAsync(int.Parse(length[0], NumberStyles.None, CultureInfo.InvariantCulture))
             : await ReadToEndAsync();
         return new RawHttpResponse(statusLine, headers, body, chunked && !bodyless);
-    }
-
-    /// <summary>
-    /// Returns every byte that arrives within <paramref name="window"/> beyond the responses read so far (a HEAD
-    /// body, a chunk terminator, a second response). Stops early when the server closes the connection.
-    /// </summary>
-    public async Task<byte[]> ReadUnexpectedBytesAsync(TimeSpan window)
-    {
-        var unexpected = new MemoryStream();
-        unexpected.Write(_buffer, _start, _end - _start);
-        _start = _end = 0;
-        using var deadline = new CancellationTokenSource(window);
-        try
-        {
-            // A cancelled receive leaves the socket usable and takes no bytes, so the next request can follow.
-            int read;
-            while ((read = await _socket.ReceiveAsync(_buffer, SocketFlags.None, deadline.Token)) > 0)
-            {
-                unexpected.Write(_buffer, 0, read);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
-        {
-        }
-
-        return unexpected.ToArray();
-    }
-
-    /// <summary>Reads until the server closes the connection and returns what came before the close.</summary>
-    /// <returns>The bytes that arrived before EOF or reset, and whether it ended with a reset.</returns>
-    /// <exception cref="TimeoutException">The connection was still open when the deadline passed.</exception>
-    public async Task<(byte[] Bytes, bool Reset)> ReadUntilClosedAsync(TimeSpan timeout)
-    {
-        var received = new MemoryStream();
-        received.Write(_buffer, _start, _end - _start);
-        _start = _end = 0;
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            while (true)
-            {
-                var read = await _socket.ReceiveAsync(_buffer, SocketFlags.None, deadline.Token);
-                if (read == 0)
-                {
-                    return (received.ToArray(), false);
-                }
-
-                received.Write(_buffer, 0, read);
-            }
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            return (received.ToArray(), true);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"The server kept the connection open for {timeout.TotalSeconds:0.0} s; {received.Length} bytes arrived.");
-        }
-    }
-
-    /// <summary>
-    /// Reads until the server closes the connection or sends nothing for <paramref name="quiet"/>, and returns every
-    /// byte beyond the responses read so far: the whole of what the server said, unparsed, for a test that must see a
-    /// second response the parser would take for a body.
-    /// </summary>
-    /// <param name="quiet">How long a silence ends the read.</param>
-    public async Task<byte[]> ReadUntilQuietAsync(TimeSpan quiet)
-    {
-        var received = new MemoryStream();
-        received.Write(_buffer, _start, _end - _start);
-        _start = _end = 0;
-        var total = System.Diagnostics.Stopwatch.StartNew();
-        try
-        {
-            // Bounded, so that a server trickling bytes forever fails the test instead of hanging it.
-            while (total.Elapsed < ReadTimeout * 4)
-            {
-                using var deadline = new CancellationTokenSource(quiet);
-                var read = await _socket.ReceiveAsync(_buffer, SocketFlags.None, deadline.Token);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                received.Write(_buffer, 0, read);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
-        {
-        }
-
-        return received.ToArray();
-    }
-
-    /// <summary>Waits up to <paramref name="timeout"/> for the first bytes of a response that is slow to come (a timeout the server enforces).</summary>
-    /// <returns>False when nothing arrived in time; the bytes that did arrive stay buffered for the next read.</returns>
-    /// <exception cref="EndOfStreamException">The server closed the connection without sending anything.</exception>
-    public async Task<bool> WaitForBytesAsync(TimeSpan timeout)
-    {
-        if (_start < _end)
-        {
-            return true;
-        }
-
-        try
-        {
-            await FillAsync(timeout);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Resets the connection (RST, no FIN), as a client that vanishes does.</summary>
