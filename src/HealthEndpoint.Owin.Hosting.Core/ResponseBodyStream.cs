@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,10 +19,8 @@ namespace Owin.HealthEndpoint.Hosting;
 internal sealed class ResponseBodyStream : Stream
 {
     private readonly ServerCall _call;
-    private readonly int _bufferSize;
+    private readonly ResponseBuffer _buffer;
     private readonly object _gate = new();
-    private byte[]? _buffer;
-    private int _length;
     private long _discarded;
     private long _remaining = -1;
     private bool _sealed;
@@ -31,7 +28,7 @@ internal sealed class ResponseBodyStream : Stream
     public ResponseBodyStream(ServerCall call, int bufferSize)
     {
         _call = call;
-        _bufferSize = bufferSize;
+        _buffer = new ResponseBuffer(bufferSize);
     }
 
     /// <summary>True once a body byte or a flush reached the transport: the response can no longer become a 500.</summary>
@@ -96,15 +93,15 @@ internal sealed class ResponseBodyStream : Stream
             return default;
         }
 
-        var output = _call.SendHeaders(_call.IsHead ? _discarded : _length);
-        if (_call.Head.Framing == BodyFraming.None || _length == 0)
+        var output = _call.SendHeaders(_call.IsHead ? _discarded : _buffer.Length);
+        if (_call.Head.Framing == BodyFraming.None || _buffer.Length == 0)
         {
             ReleaseBuffer();
             return default;
         }
 
         Started = true;
-        var pending = output.WriteAsync(_buffer.AsMemory(0, _length));
+        var pending = output.WriteAsync(_buffer.Bytes);
         if (pending.IsCompletedSuccessfully)
         {
             ReleaseBuffer();
@@ -133,7 +130,7 @@ internal sealed class ResponseBodyStream : Stream
     private bool HasSomethingToFlush()
     {
         ThrowIfSealed();
-        return _call.HeadersSent ? _call.Head.Framing != BodyFraming.None : _length > 0 && !_call.IsHead;
+        return _call.HeadersSent ? _call.Head.Framing != BodyFraming.None : _buffer.Length > 0 && !_call.IsHead;
     }
 
     // True when the bytes need not reach the transport now: buffered, counted for HEAD, or discarded.
@@ -153,31 +150,7 @@ internal sealed class ResponseBodyStream : Stream
                 return true;
             }
 
-            var length = _length + bytes.Length;
-            if (bytes.IsEmpty)
-            {
-                return true;
-            }
-
-            if (length > _bufferSize)
-            {
-                return false;
-            }
-
-            if (_buffer is null || length > _buffer.Length)
-            {
-                // Pooled: a buffered response costs no allocation once the pool is warm.
-                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(_bufferSize, Math.Max(length, Math.Max(256, (_buffer?.Length ?? 0) * 2))));
-                _buffer?.AsSpan(0, _length).CopyTo(larger);
-                var previous = _length;
-                ReleaseBuffer();
-                _length = previous;
-                _buffer = larger;
-            }
-
-            bytes.CopyTo(_buffer.AsSpan(_length));
-            _length = length;
-            return true;
+            return bytes.IsEmpty || _buffer.TryAppend(bytes);
         }
     }
 
@@ -226,10 +199,10 @@ internal sealed class ResponseBodyStream : Stream
         }
 
         var output = BeginStreaming();
-        if (output is not null && _length > 0)
+        if (output is not null && _buffer.Length > 0)
         {
             Started = true;
-            await output.WriteAsync(_buffer.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync(_buffer.Bytes, cancellationToken).ConfigureAwait(false);
         }
 
         ReleaseBuffer();
@@ -244,10 +217,10 @@ internal sealed class ResponseBodyStream : Stream
         }
 
         var output = BeginStreaming();
-        if (output is not null && _length > 0)
+        if (output is not null && _buffer.Length > 0)
         {
             Started = true;
-            output.Write(_buffer!, 0, _length);
+            output.Write(_buffer.Bytes.Span);
         }
 
         ReleaseBuffer();
@@ -263,7 +236,7 @@ internal sealed class ResponseBodyStream : Stream
                 return null;
             case BodyFraming.ContentLength:
                 _remaining = _call.Head.ContentLength;
-                Count(_length);
+                Count(_buffer.Length);
                 break;
         }
 
@@ -286,13 +259,7 @@ internal sealed class ResponseBodyStream : Stream
     {
         lock (_gate)
         {
-            if (_buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = null;
-            }
-
-            _length = 0;
+            _buffer.Release();
         }
     }
 
