@@ -23,22 +23,32 @@ internal sealed class KestrelCall : ServerCall
     private readonly IHttpRequestLifetimeFeature? _lifetime;
     private readonly CancellationTokenRegistration _link;
 
-    private KestrelCall(in RequestFacts facts, IFeatureCollection features, PrefixTable prefixes, int bufferSize, object appDisposing, CancellationTokenSource? cancelled)
-        : base(facts, prefixes, Request(features).Body, HasBody(features), DeclaredLength(Request(features)), bufferSize, appDisposing, cancelled?.Token ?? CancellationToken.None)
+    private KestrelCall(
+        in RequestFacts facts,
+        IHttpRequestFeature request,
+        IFeatureCollection features,
+        IHttpRequestLifetimeFeature? lifetime,
+        PrefixTable prefixes,
+        int bufferSize,
+        object appDisposing,
+        CancellationTokenSource? cancelled)
+        : base(facts, prefixes, request.Body, HasBody(request, features), DeclaredLength(request), bufferSize, appDisposing, cancelled?.Token ?? CancellationToken.None)
     {
         _response = features.GetRequiredFeature<IHttpResponseFeature>();
         _responseBody = features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        _lifetime = features.Get<IHttpRequestLifetimeFeature>();
-        if (cancelled is not null && _lifetime is not null)
+        _lifetime = lifetime;
+        if (cancelled is not null)
         {
-            _link = _lifetime.RequestAborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), cancelled);
+            _link = lifetime!.RequestAborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), cancelled);
         }
     }
 
     public static KestrelCall Create(IFeatureCollection features, PrefixTable prefixes, int bufferSize, object appDisposing)
     {
-        var aborted = features.Get<IHttpRequestLifetimeFeature>()?.RequestAborted ?? CancellationToken.None;
-        return new KestrelCall(Facts(features), features, prefixes, bufferSize, appDisposing, aborted.CanBeCanceled ? new CancellationTokenSource() : null);
+        var request = features.GetRequiredFeature<IHttpRequestFeature>();
+        var lifetime = features.Get<IHttpRequestLifetimeFeature>();
+        var cancelled = lifetime is { RequestAborted.CanBeCanceled: true } ? new CancellationTokenSource() : null;
+        return new KestrelCall(Facts(request, features), request, features, lifetime, prefixes, bufferSize, appDisposing, cancelled);
     }
 
     protected override Stream TransportOutput => _responseBody.Stream;
@@ -111,18 +121,15 @@ internal sealed class KestrelCall : ServerCall
 
     protected override void OnSealed() => _link.Unregister();
 
-    private static IHttpRequestFeature Request(IFeatureCollection features) => features.GetRequiredFeature<IHttpRequestFeature>();
-
-    private static bool HasBody(IFeatureCollection features) =>
+    private static bool HasBody(IHttpRequestFeature request, IFeatureCollection features) =>
         features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
-        ?? (Request(features).Headers.ContentLength is > 0 || Request(features).Headers.TransferEncoding.Count > 0);
+        ?? (request.Headers.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0);
 
     private static long? DeclaredLength(IHttpRequestFeature request) =>
         request.Headers.TransferEncoding.Count > 0 ? null : request.Headers.ContentLength;
 
-    private static RequestFacts Facts(IFeatureCollection features)
+    private static RequestFacts Facts(IHttpRequestFeature request, IFeatureCollection features)
     {
-        var request = Request(features);
         var connection = features.GetRequiredFeature<IHttpConnectionFeature>();
         var remoteAddress = Normalize(connection.RemoteIpAddress);
         var localAddress = Normalize(connection.LocalIpAddress);
