@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint.AspNetCorePeer;
+namespace HealthEndpoint.Owin.AspNetCorePeer;
 
 /// <summary>
 /// ASP.NET Core Health Checks with Xabaril's <c>AddNpgSql</c> and <c>AddRedis</c>, as their READMEs set them up,

@@ -5,7 +5,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using Perfolizer.Horology;
 
-namespace Owin.HealthEndpoint.Benchmarks;
+namespace HealthEndpoint.Owin.Benchmarks;
 
 /// <summary>The one job and the exporters of the micro suite.</summary>
 /// <remarks>

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text;
 using BenchmarkDotNet.Reports;
 
-namespace Owin.HealthEndpoint.Benchmarks;
+namespace HealthEndpoint.Owin.Benchmarks;
 
 /// <summary>
 /// Turns the suite's <see cref="Summary"/> into micro.md: each benchmark's mean and allocation beside the

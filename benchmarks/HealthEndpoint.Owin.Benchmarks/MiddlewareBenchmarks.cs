@@ -4,9 +4,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
-using Owin.HealthEndpoint.Benchmarking;
+using HealthEndpoint.Owin.Benchmarking;
 
-namespace Owin.HealthEndpoint.Benchmarks;
+namespace HealthEndpoint.Owin.Benchmarks;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 

@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Running;
 
-namespace Owin.HealthEndpoint.Benchmarks;
+namespace HealthEndpoint.Owin.Benchmarks;
 
 /// <summary>
 /// Runs the micro suite and writes artifacts/bench/micro.md (targets and verdicts) beside BenchmarkDotNet's own

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Benchmarking;
+using HealthEndpoint.Owin.Benchmarking;
 
-namespace Owin.HealthEndpoint.Compare;
+namespace HealthEndpoint.Owin.Compare;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using Owin.HealthEndpoint.Compare;
+using HealthEndpoint.Owin.Compare;
 
 // Compares two builds of HealthEndpoint.Owin on the micro benchmarks' three hot paths, in the same process:
 //   HealthEndpoint.Owin.Compare <before folder> <after folder> [--processes 30] [--rounds 100] [--output compare.md]

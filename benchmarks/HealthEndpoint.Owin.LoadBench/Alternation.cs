@@ -5,7 +5,7 @@ using System.Runtime;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>One measured run of one side of a pair.</summary>
 /// <param name="Side">The side's name.</param>

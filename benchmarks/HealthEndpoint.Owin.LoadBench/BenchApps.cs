@@ -5,7 +5,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
@@ -60,7 +60,7 @@ internal static class BenchApps
 
     /// <summary><paramref name="app"/> behind the health endpoint, with the given checks and limits.</summary>
     public static AppFunc Wrapped(AppFunc app, HealthEndpointOptions? options = null) =>
-        HealthEndpoint.Wrap(app, options ?? new HealthEndpointOptions());
+        HealthEndpointMiddleware.Wrap(app, options ?? new HealthEndpointOptions());
 
     private static async Task AnswerSlowlyAsync(IDictionary<string, object> environment)
     {

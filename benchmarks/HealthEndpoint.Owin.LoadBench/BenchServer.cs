@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Hosting;
-using Owin.HealthEndpoint.Hosting.Kestrel;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Host.HttpListener;
+using HealthEndpoint.Owin.Host.Kestrel;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
@@ -47,7 +47,7 @@ internal sealed class BenchServer : IAsyncDisposable
             var server = new OwinServer(app, options);
             try
             {
-                server.Start();
+                await server.StartAsync();
                 return new BenchServer(server.DisposeAsync, port);
             }
             catch (HttpListenerException) when (attempt < StartAttempts)

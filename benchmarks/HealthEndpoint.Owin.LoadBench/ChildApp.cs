@@ -8,9 +8,9 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>
 /// An app of this repository (the Kestrel peer, the ASP.NET Core Health Checks peer, LegacyApp) as a child process

@@ -5,10 +5,10 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
-using Owin.HealthEndpoint.Redis;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Redis;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>
 /// The pairs with live dependencies: status against real PostgreSQL and Redis (started here by the test

@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>The pairs that need no database: ping and pass-through against the host's limit, and against Kestrel.</summary>
 /// <remarks>Every measured run is <c>wrk -t2 -c32</c> on loopback, as in the findings' HttpListener/Kestrel comparison.</remarks>

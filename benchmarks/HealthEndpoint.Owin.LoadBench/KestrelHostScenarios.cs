@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>The Kestrel OWIN host's pairs (issue 10): its ping against plain Kestrel, its pass-through against HttpListener.</summary>
 internal static class KestrelHostScenarios

@@ -8,7 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>What one side did while PostgreSQL was frozen under a flood of status requests.</summary>
 internal sealed record FrozenRun(TimeSpan Slowest, int Answers, int PastDeadline, int Unanswered, int ConnectionAttempts);

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>One row of the table against the peer: a figure, both sides, their ratio, our target and whether we met it.</summary>
 internal sealed record PeerRow(string Name, string Ours, string Peer, string Ratio, string Target, bool? Met);

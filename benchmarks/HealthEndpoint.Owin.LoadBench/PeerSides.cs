@@ -6,9 +6,9 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>
 /// The two sides of the peer pairs, each a child process against the same PostgreSQL and Redis: ours is LegacyApp

@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>Server-side totals of the benchmark database, as <c>pg_stat_database</c> shows them.</summary>
 /// <param name="Transactions">Committed transactions (<c>xact_commit</c>), less the meter's own.</param>

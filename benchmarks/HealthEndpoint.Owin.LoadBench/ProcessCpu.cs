@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>Reads a process's CPU time (user + system) so that rounds can report server CPU per request.</summary>
 internal static class ProcessCpu

@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>
 /// The load benchmark: nine A/B pairs over real HTTP (wrk and HTTP clients of its own), written as markdown tables.

@@ -6,7 +6,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>One row of the targets table: a figure, its target and whether it was met (null: no target).</summary>
 internal sealed record Figure(string Name, string Measured, string Target, bool? Met)

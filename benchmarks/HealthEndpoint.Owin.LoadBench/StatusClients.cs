@@ -6,7 +6,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>One answered (or failed) request: when it was sent and answered, in Stopwatch ticks, and its status (0: no answer).</summary>
 internal readonly record struct Answer(long Sent, long Answered, int Status)

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.LoadBench;
+namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>One wrk invocation: <c>wrk -t -c -d --timeout --latency url</c>.</summary>
 /// <param name="Url">A loopback URL.</param>

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint.KestrelPeer;
+namespace HealthEndpoint.Owin.KestrelPeer;
 
 /// <summary>
 /// Kestrel answering <c>GET /healthz/ping</c> with the bytes the health endpoint sends, for the load bench's

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 
-namespace Owin.HealthEndpoint.Benchmarking;
+namespace HealthEndpoint.Owin.Benchmarking;
 
 /// <summary>
 /// The OWIN environment every micro benchmark sends (compiled into HealthEndpoint.Owin.Benchmarks and

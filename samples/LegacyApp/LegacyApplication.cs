@@ -12,9 +12,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Owin.HealthEndpoint;
-using Owin.HealthEndpoint.Hosting;
-using Owin.HealthEndpoint.Plugin;
+using HealthEndpoint.Owin;
+using HealthEndpoint.Owin.Host.HttpListener;
+using HealthEndpoint.Owin.Plugin;
 using StackExchange.Redis;
 
 namespace LegacyApp;

@@ -51,7 +51,7 @@ internal static class LegacySettings
         {
             if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             {
-                throw new Owin.HealthEndpoint.HealthEndpointConfigurationException(UrlsKey, $"{UrlsKey} has '{url}', which is not an http:// or https:// prefix.");
+                throw new HealthEndpoint.Owin.HealthEndpointConfigurationException(UrlsKey, $"{UrlsKey} has '{url}', which is not an http:// or https:// prefix.");
             }
 
             urls.Add(url.EndsWith('/') ? url : url + "/");
@@ -59,7 +59,7 @@ internal static class LegacySettings
 
         return urls.Count > 0
             ? urls
-            : throw new Owin.HealthEndpoint.HealthEndpointConfigurationException(UrlsKey, $"{UrlsKey} is empty: give at least one prefix, for example http://localhost:5080/.");
+            : throw new HealthEndpoint.Owin.HealthEndpointConfigurationException(UrlsKey, $"{UrlsKey} is empty: give at least one prefix, for example http://localhost:5080/.");
     }
 
     /// <summary>
@@ -78,7 +78,7 @@ internal static class LegacySettings
             && TimeSpan.TryParseExact(value.Trim(), "c", CultureInfo.InvariantCulture, out var delay)
             && delay >= TimeSpan.Zero
             ? delay
-            : throw new Owin.HealthEndpoint.HealthEndpointConfigurationException(DrainDelayKey, $"{DrainDelayKey} must be a duration such as 00:00:05 (was '{value}').");
+            : throw new HealthEndpoint.Owin.HealthEndpointConfigurationException(DrainDelayKey, $"{DrainDelayKey} must be a duration such as 00:00:05 (was '{value}').");
     }
 
     /// <summary><c>Host:Server</c>: <c>HttpListener</c> (default) or <c>Kestrel</c>, case-insensitive.</summary>
@@ -92,6 +92,6 @@ internal static class LegacySettings
 
         return string.Equals(value.Trim(), KestrelServer, StringComparison.OrdinalIgnoreCase)
             ? KestrelServer
-            : throw new Owin.HealthEndpoint.HealthEndpointConfigurationException(ServerKey, $"{ServerKey} must be {HttpListenerServer} or {KestrelServer} (was '{value}').");
+            : throw new HealthEndpoint.Owin.HealthEndpointConfigurationException(ServerKey, $"{ServerKey} must be {HttpListenerServer} or {KestrelServer} (was '{value}').");
     }
 }

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 using LegacyApp;
 using LegacyApp.Hosting;
 using Microsoft.Extensions.Logging;
-using Owin.HealthEndpoint;
+using HealthEndpoint.Owin;
 
 // LegacyApp: an RT-like OWIN app served by the embedded HttpListener host (or Kestrel), with the health plugin in front.
 //   dotnet run --project samples/LegacyApp
@@ -25,7 +25,7 @@ try
     LegacySettings.Server(configuration);
     LegacySettings.DrainDelay(configuration);
     application = LegacyApplication.Create(configuration, loggerFactory);
-    server = AppServer.Create(application, configuration, urls, loggerFactory.CreateLogger("Owin.HealthEndpoint.Hosting"));
+    server = AppServer.Create(application, configuration, urls, loggerFactory.CreateLogger("HealthEndpoint.Owin.Hosting"));
     await server.StartAsync();
 }
 catch (HealthEndpointConfigurationException exception)

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using AspNetCoreRegistration = Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration;
 
-namespace Owin.HealthEndpoint.HealthChecks;
+namespace HealthEndpoint.Owin.HealthChecks;
 
 /// <summary>
 /// Runs an ASP.NET Core <see cref="IHealthCheck"/> as a HealthEndpoint check: <c>Healthy</c> and (by default)

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint.HealthChecks;
+namespace HealthEndpoint.Owin.HealthChecks;
 
 /// <summary>How an ASP.NET Core <c>IHealthCheck</c>'s result maps onto <c>ok</c> and <c>fail</c>.</summary>
 public sealed class HealthCheckAdapterOptions

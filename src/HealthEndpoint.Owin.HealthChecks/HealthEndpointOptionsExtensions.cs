@@ -1,7 +1,7 @@
 using System;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Owin.HealthEndpoint.HealthChecks;
+namespace HealthEndpoint.Owin.HealthChecks;
 
 /// <summary>Registers ASP.NET Core health checks as named HealthEndpoint checks.</summary>
 public static class HealthEndpointOptionsExtensions

@@ -1,8 +1,9 @@
 using System;
 using System.Threading;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Host.HttpListener;
 
 /// <summary>
 /// Once a second, looks at what the managed HttpListener keeps silent about: descriptors near the open-file limit

@@ -1,6 +1,7 @@
 using System;
+using HealthEndpoint.Owin.Hosting.Core;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Host.HttpListener;
 
 /// <summary>Maps the prefixes people write to ones the managed HttpListener accepts, or refuses them saying what to write.</summary>
 internal static class ListenerPrefix

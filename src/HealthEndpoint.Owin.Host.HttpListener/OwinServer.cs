@@ -3,13 +3,14 @@ using System.Collections.Generic;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Host.HttpListener;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
-/// <summary>An OWIN 1.0 server over <see cref="HttpListener"/>: serves one app on a set of prefixes.</summary>
+/// <summary>An OWIN 1.0 server over <see cref="System.Net.HttpListener"/>: serves one app on a set of prefixes.</summary>
 /// <remarks>
 /// Headers go out with the first body bytes sent (past the response buffer, or on a flush), or when the app's
 /// task ends; HEAD never puts a body on the wire. An exception before anything went out becomes a logged 500
@@ -26,7 +27,7 @@ public sealed class OwinServer : IAsyncDisposable
     private const int StartAttempts = 5;
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
-    private HttpListener _listener;
+    private System.Net.HttpListener _listener;
     private readonly PrefixTable _prefixes;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
@@ -40,7 +41,7 @@ public sealed class OwinServer : IAsyncDisposable
     private int _inFlight;
     private int _stopRequested;
 
-    /// <summary>Creates a server; nothing listens until <see cref="Start"/>.</summary>
+    /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
     /// <param name="app">The app to serve.</param>
     /// <param name="options">Prefixes and limits.</param>
     public OwinServer(AppFunc app, OwinServerOptions options)
@@ -70,20 +71,24 @@ public sealed class OwinServer : IAsyncDisposable
     /// <summary>The prefixes the server listens on.</summary>
     public IReadOnlyCollection<string> Prefixes => (IReadOnlyCollection<string>)_options.Prefixes;
 
-    /// <summary>Starts listening and accepting requests.</summary>
+    /// <summary>Starts listening and accepting requests, then calls <see cref="OwinServerOptions.OnStarted"/>.</summary>
+    /// <param name="cancellationToken">Cancels the start before it binds.</param>
+    /// <returns>A task that completes once every prefix is bound (HttpListener binds synchronously).</returns>
     /// <exception cref="HttpListenerException">A prefix could not be bound (in use, or not permitted).</exception>
-    public void Start()
+    public Task StartAsync(CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         StartListener();
         _acceptLoops = new Task[_options.AcceptLoops];
         for (var i = 0; i < _acceptLoops.Length; i++)
         {
-            _acceptLoops[i] = Task.Run(AcceptLoopAsync);
+            _acceptLoops[i] = Task.Run(AcceptLoopAsync, CancellationToken.None);
         }
 
         _watch = new HostWatch(_logger, () => _slots.CurrentCount, _options.MaxConcurrentRequests, _openFileLimit);
 
         _options.OnStarted?.Invoke();
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -130,9 +135,9 @@ public sealed class OwinServer : IAsyncDisposable
         _slots.Dispose();
     }
 
-    private static HttpListener CreateListener(OwinServerOptions options)
+    private static System.Net.HttpListener CreateListener(OwinServerOptions options)
     {
-        var listener = new HttpListener { IgnoreWriteExceptions = true };
+        var listener = new System.Net.HttpListener { IgnoreWriteExceptions = true };
         foreach (var prefix in options.Prefixes)
         {
             listener.Prefixes.Add(ListenerPrefix.Map(prefix));

@@ -1,6 +1,7 @@
 using System;
+using HealthEndpoint.Owin.Hosting.Core;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Host.HttpListener;
 
 /// <summary>Settings for <see cref="OwinServer"/>: its request bound; the prefixes, the stop and the log are in the part both hosts share.</summary>
 /// <remarks>

@@ -4,14 +4,15 @@ using System.IO;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Host.Kestrel.Connections;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Owin.HealthEndpoint.Hosting.Kestrel.Connections;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel;
+namespace HealthEndpoint.Owin.Host.Kestrel;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
@@ -50,9 +51,9 @@ public sealed class KestrelOwinServer : IAsyncDisposable
         options.CheckShared();
         Validate(options);
         _logger = options.Logger;
-        OpenFileLimit = Hosting.OpenFileLimit.Read();
+        OpenFileLimit = Hosting.Core.OpenFileLimit.Read();
         MaxConcurrentConnections = options.MaxConcurrentConnections
-            ?? Hosting.OpenFileLimit.ConnectionCap(OpenFileLimit, Hosting.OpenFileLimit.CountOpen() ?? 0);
+            ?? Hosting.Core.OpenFileLimit.ConnectionCap(OpenFileLimit, Hosting.Core.OpenFileLimit.CountOpen() ?? 0);
         _application = new OwinApplication(new CallRunner(app, _logger), new PrefixTable(options.Prefixes), options.ResponseBufferSize, _appDisposing.Token);
 
         var kestrel = CreateKestrelOptions(options, MaxConcurrentConnections);

@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel;
+namespace HealthEndpoint.Owin.Host.Kestrel;
 
 /// <summary>Settings for <see cref="KestrelOwinServer"/>: where it listens, its limits, and how it stops.</summary>
 /// <remarks>
@@ -20,7 +21,7 @@ namespace Owin.HealthEndpoint.Hosting.Kestrel;
 public sealed partial class KestrelOwinServerOptions
 {
     /// <summary>Default for <see cref="RequestHeadersTimeout"/>.</summary>
-    public static readonly TimeSpan DefaultRequestHeadersTimeout = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan DefaultRequestHeadersTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// At most this many connections are served at once; further ones are accepted and closed at once, and while 32

@@ -1,8 +1,9 @@
 using System;
 using System.Globalization;
 using System.Net;
+using HealthEndpoint.Owin.Hosting.Core;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel;
+namespace HealthEndpoint.Owin.Host.Kestrel;
 
 /// <summary>What a URL prefix asks Kestrel to bind: an address (or loopback, or every address) and a port.</summary>
 internal readonly record struct ListenPrefix(IPAddress? Address, bool Localhost, int Port)

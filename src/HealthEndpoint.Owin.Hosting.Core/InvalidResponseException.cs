@@ -1,6 +1,6 @@
 using System;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>The app set a status, reason phrase or header that cannot go on the wire as set; the host answers 500.</summary>
 internal sealed class InvalidResponseException : InvalidOperationException

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>
 /// The process's open-file limit (RLIMIT_NOFILE), how many descriptors it has open, and the cap on connections or

@@ -4,7 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>
 /// <c>owin.RequestBody</c>: read-only, read ahead before the app runs, and sealed when the request is over.

@@ -3,7 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>
 /// <c>owin.ResponseBody</c>. Small responses are buffered so that they go out with an exact Content-Length and an

@@ -1,7 +1,7 @@
 using System;
 using System.Buffers;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>
 /// The start of a response body, kept until the headers go out: pooled (a buffered response costs no allocation

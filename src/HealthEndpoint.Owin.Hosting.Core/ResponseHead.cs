@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>How the response body goes on the wire; the host decides it, never the app's headers.</summary>
 internal enum BodyFraming

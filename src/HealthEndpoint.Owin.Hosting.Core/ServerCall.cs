@@ -4,7 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>What a transport knows of a request when it arrives: the values of its OWIN request keys.</summary>
 internal readonly record struct RequestFacts(

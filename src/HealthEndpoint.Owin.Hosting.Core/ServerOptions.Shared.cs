@@ -8,11 +8,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 // transport's settings. One file for two namespaces needs block-scoped ones.
 #pragma warning disable IDE0161
 #if KESTREL_HOST
-namespace Owin.HealthEndpoint.Hosting.Kestrel
+namespace HealthEndpoint.Owin.Host.Kestrel
 {
     public sealed partial class KestrelOwinServerOptions
 #else
-namespace Owin.HealthEndpoint.Hosting
+namespace HealthEndpoint.Owin.Host.HttpListener
 {
     public sealed partial class OwinServerOptions
 #endif

@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Owin.HealthEndpoint.Prometheus;
-using Owin.HealthEndpoint.Redis;
+using HealthEndpoint.Owin.Prometheus;
+using HealthEndpoint.Owin.Redis;
 using StackExchange.Redis;
 
-namespace Owin.HealthEndpoint.Plugin;
+namespace HealthEndpoint.Owin.Plugin;
 
 /// <summary>
 /// Reads the health endpoint's settings from a host's configuration, with the key names of Request
@@ -44,7 +44,7 @@ internal static class HealthEndpointConfiguration
 
         var options = new HealthEndpointOptions
         {
-            Logger = context.LoggerFactory.CreateLogger("Owin.HealthEndpoint"),
+            Logger = context.LoggerFactory.CreateLogger("HealthEndpoint.Owin"),
         };
         options.PingPath = Value(configuration, Section + ":PingPath") ?? options.PingPath;
         options.StatusPath = Value(configuration, Section + ":StatusPath") ?? options.StatusPath;
@@ -59,7 +59,7 @@ internal static class HealthEndpointConfiguration
         options.Redis = redis.Check is null ? null : redis.Check.CheckAsync;
 
         configure?.Invoke(options);
-        problems.AddRange(options.FindProblems(Section + ":"));
+        OptionsValidator.Collect(options, Section + ":", problems);
         if (problems.Count > 0)
         {
             redis.Owned?.Dispose();

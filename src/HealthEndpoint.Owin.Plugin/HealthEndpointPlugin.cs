@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Prometheus;
-using Owin.HealthEndpoint.Redis;
+using HealthEndpoint.Owin.Prometheus;
+using HealthEndpoint.Owin.Redis;
 
-namespace Owin.HealthEndpoint.Plugin;
+namespace HealthEndpoint.Owin.Plugin;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
@@ -26,15 +26,6 @@ public sealed class HealthEndpointPlugin : IWrapPlugin, IDisposable
     private readonly HealthEndpointOptions _options;
     private readonly RedisHealthCheck? _ownedRedisCheck;
     private readonly PrometheusMetricsPage? _ownedMetricsPage;
-    private readonly IDictionary<string, object>? _hostProperties;
-
-    /// <summary>Creates the plugin from the host's configuration.</summary>
-    /// <param name="context">The host's configuration, logging, database providers and shared objects.</param>
-    /// <exception cref="HealthEndpointConfigurationException">A setting is invalid; the message names every such key.</exception>
-    public HealthEndpointPlugin(PluginContext context)
-        : this(context, configure: null)
-    {
-    }
 
     /// <summary>Creates the plugin from the host's configuration, then lets the app add to the options.</summary>
     /// <param name="context">The host's configuration, logging, database providers and shared objects.</param>
@@ -45,7 +36,7 @@ public sealed class HealthEndpointPlugin : IWrapPlugin, IDisposable
     /// <see langword="null"/> = nothing to add.
     /// </param>
     /// <exception cref="HealthEndpointConfigurationException">A setting is invalid; the message names every such key.</exception>
-    public HealthEndpointPlugin(PluginContext context, Action<HealthEndpointOptions>? configure)
+    public HealthEndpointPlugin(PluginContext context, Action<HealthEndpointOptions>? configure = null)
     {
         if (context is null)
         {
@@ -53,43 +44,27 @@ public sealed class HealthEndpointPlugin : IWrapPlugin, IDisposable
         }
 
         (_options, _ownedRedisCheck, _ownedMetricsPage) = HealthEndpointConfiguration.Read(context, configure);
-        _hostProperties = context.HostProperties;
-    }
-
-    /// <summary>Registers this plugin under <see cref="Name"/>.</summary>
-    /// <param name="catalog">The host's plugin catalog.</param>
-    /// <returns>The same catalog, for chaining.</returns>
-    public static PluginCatalog Register(PluginCatalog catalog)
-    {
-        if (catalog is null)
-        {
-            throw new ArgumentNullException(nameof(catalog));
-        }
-
-        return catalog.Add(Name, context => new HealthEndpointPlugin(context));
     }
 
     /// <summary>Registers this plugin under <see cref="Name"/>, with the app's own additions to its options.</summary>
     /// <param name="catalog">The host's plugin catalog.</param>
-    /// <param name="configure">Adds custom checks (see <see cref="HealthEndpointPlugin(PluginContext, Action{HealthEndpointOptions})"/>).</param>
+    /// <param name="configure">
+    /// Adds custom checks (see <see cref="HealthEndpointPlugin(PluginContext, Action{HealthEndpointOptions})"/>);
+    /// <see langword="null"/> = nothing to add.
+    /// </param>
     /// <returns>The same catalog, for chaining.</returns>
-    public static PluginCatalog Register(PluginCatalog catalog, Action<HealthEndpointOptions> configure)
+    public static PluginCatalog Register(PluginCatalog catalog, Action<HealthEndpointOptions>? configure = null)
     {
         if (catalog is null)
         {
             throw new ArgumentNullException(nameof(catalog));
-        }
-
-        if (configure is null)
-        {
-            throw new ArgumentNullException(nameof(configure));
         }
 
         return catalog.Add(Name, context => new HealthEndpointPlugin(context, configure));
     }
 
     /// <inheritdoc />
-    public AppFunc Wrap(AppFunc app) => HealthEndpoint.Wrap(app, _options, _hostProperties);
+    public AppFunc Wrap(AppFunc app) => HealthEndpointMiddleware.Wrap(app, _options);
 
     /// <summary>Closes the Redis connection this plugin opened itself, if any, and stops its metrics page listening.</summary>
     public void Dispose()

@@ -1,8 +1,8 @@
 using System;
 using Microsoft.Extensions.Configuration;
-using Owin.HealthEndpoint.Prometheus;
+using HealthEndpoint.Owin.Prometheus;
 
-namespace Owin.HealthEndpoint.Plugin;
+namespace HealthEndpoint.Owin.Plugin;
 
 /// <summary>Reads the metrics path settings, off when unset.</summary>
 /// <remarks>

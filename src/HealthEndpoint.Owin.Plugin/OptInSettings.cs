@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.Configuration;
 
-namespace Owin.HealthEndpoint.Plugin;
+namespace HealthEndpoint.Owin.Plugin;
 
 /// <summary>Reads the opt-in settings (Kubernetes-style paths, health+json, allowlist), all off when unset, so that the RT contract stays as it is.</summary>
 /// <remarks>

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Net;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint.Plugin;
+namespace HealthEndpoint.Owin.Plugin;
 
 /// <summary>
 /// The line an operator reads at startup: the health paths this app really answers and the checks it runs, for

@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Prometheus;
 
-namespace Owin.HealthEndpoint.Prometheus;
+namespace HealthEndpoint.Owin.Prometheus;
 
 /// <summary>One instrument's prometheus-net collector, created at its first measurement, when the tag keys are known.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Owin.HealthEndpoint.Prometheus;
+namespace HealthEndpoint.Owin.Prometheus;
 
 /// <summary>How an instrument's values map onto a Prometheus metric type.</summary>
 internal enum InstrumentKind

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 using Prometheus;
 
-namespace Owin.HealthEndpoint.Prometheus;
+namespace HealthEndpoint.Owin.Prometheus;
 
 /// <summary>Listens to the named meters and hands every measurement to its instrument's <see cref="InstrumentExport"/>.</summary>
 /// <remarks>

@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Prometheus;
 
-namespace Owin.HealthEndpoint.Prometheus;
+namespace HealthEndpoint.Owin.Prometheus;
 
 /// <summary>
 /// The metrics page in Prometheus text format (0.0.4): the <c>HealthEndpoint.Owin</c> meter and any other
@@ -20,9 +20,6 @@ namespace Owin.HealthEndpoint.Prometheus;
 /// </remarks>
 public sealed class PrometheusMetricsPage : MetricsPage, IDisposable
 {
-    /// <summary>The health endpoint's own meter, always on the page.</summary>
-    public const string HealthMeterName = "HealthEndpoint.Owin";
-
     private readonly CollectorRegistry _registry;
     private readonly MeterBridge _bridge;
 
@@ -41,7 +38,7 @@ public sealed class PrometheusMetricsPage : MetricsPage, IDisposable
             throw new ArgumentNullException(nameof(additionalMeters));
         }
 
-        var meters = new HashSet<string>(additionalMeters, StringComparer.Ordinal) { HealthMeterName };
+        var meters = new HashSet<string>(additionalMeters, StringComparer.Ordinal) { HealthEndpointMiddleware.MeterName };
         _registry = Metrics.NewCustomRegistry();
         _bridge = new MeterBridge(Metrics.WithCustomRegistry(_registry), meters);
         _registry.AddBeforeCollectCallback(_bridge.RecordObservableInstruments);

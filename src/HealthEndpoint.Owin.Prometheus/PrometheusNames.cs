@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 
-namespace Owin.HealthEndpoint.Prometheus;
+namespace HealthEndpoint.Owin.Prometheus;
 
 /// <summary>OpenTelemetry's mapping of instrument names, units and tag keys to Prometheus names.</summary>
 /// <remarks>

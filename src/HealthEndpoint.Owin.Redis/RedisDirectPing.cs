@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using StackExchange.Redis;
 
-namespace Owin.HealthEndpoint.Redis;
+namespace HealthEndpoint.Owin.Redis;
 
 /// <summary>
 /// A <c>PING</c> over a short-lived plain TCP socket, for the moments when the multiplexer is not connected: after

@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using StackExchange.Redis;
 
-namespace Owin.HealthEndpoint.Redis;
+namespace HealthEndpoint.Owin.Redis;
 
 /// <summary>
 /// The <c>redis</c> check: a <c>PING</c> through one long-lived StackExchange.Redis connection.

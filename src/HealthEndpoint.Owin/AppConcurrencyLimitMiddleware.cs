@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
@@ -63,13 +63,13 @@ public sealed class AppConcurrencyLimitMiddleware
     }
 
     /// <summary>The bound on concurrent app requests.</summary>
-    public int MaxConcurrentRequests { get; }
+    internal int MaxConcurrentRequests { get; }
 
     /// <summary>How many app requests are running now.</summary>
-    public int Running => Volatile.Read(ref _running);
+    internal int Running => Volatile.Read(ref _running);
 
     /// <summary>How many requests were answered 503 because the bound was reached, since start.</summary>
-    public long Rejected => Interlocked.Read(ref _rejected);
+    internal long Rejected => Interlocked.Read(ref _rejected);
 
     /// <summary>Runs the request in the app, or answers 503 when the bound is reached.</summary>
     /// <param name="environment">The OWIN environment.</param>

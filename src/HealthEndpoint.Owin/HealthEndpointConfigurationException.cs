@@ -1,14 +1,14 @@
 using System;
 using System.Collections.Generic;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>Thrown at startup when a setting is invalid; the message names every offending key.</summary>
 public sealed class HealthEndpointConfigurationException : Exception
 {
-    /// <summary>Creates the exception for one or more problems, each a sentence that starts with its key.</summary>
-    /// <param name="problems">The problems as (key, sentence) pairs; at least one.</param>
-    public HealthEndpointConfigurationException(IReadOnlyList<KeyValuePair<string, string>> problems)
+    // One or more problems, each a sentence that starts with its key: the validator's list, and the Plugin
+    // package's (it sees this assembly's internals to report configuration and options problems together).
+    internal HealthEndpointConfigurationException(IReadOnlyList<KeyValuePair<string, string>> problems)
         : base(Describe(problems))
     {
         var keys = new string[problems.Count];

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>
 /// The two lifecycle facts a host reports to the health endpoint: it has started, and it is draining.
@@ -24,11 +24,16 @@ public sealed class HealthEndpointLifecycle
 
     private int _state;
 
+    // Made by the options and the plugin context; an app reaches it through them.
+    internal HealthEndpointLifecycle()
+    {
+    }
+
     /// <summary>True once <see cref="MarkStarted"/> or <see cref="BeginDraining"/> has been called.</summary>
-    public bool HasStarted => Volatile.Read(ref _state) != Starting;
+    internal bool HasStarted => Volatile.Read(ref _state) != Starting;
 
     /// <summary>True once <see cref="BeginDraining"/> has been called.</summary>
-    public bool IsDraining => Volatile.Read(ref _state) == Draining;
+    internal bool IsDraining => Volatile.Read(ref _state) == Draining;
 
     /// <summary>Reports that the host serves requests; the startup path answers 200 from now on.</summary>
     public void MarkStarted() => Interlocked.CompareExchange(ref _state, Started, Starting);

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
@@ -13,11 +13,17 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// <remarks>
 /// It follows the OWIN middleware-class convention, so a Katana app can add it with
 /// <c>app.Use(typeof(HealthEndpointMiddleware), options)</c>; this library does not reference Owin.dll.
-/// <see cref="HealthEndpoint.Wrap(AppFunc, HealthEndpointOptions)"/> is the same thing for code that composes
+/// <see cref="HealthEndpointMiddleware.Wrap(AppFunc, HealthEndpointOptions)"/> is the same thing for code that composes
 /// <c>AppFunc</c>s by hand. Hosts report their start and graceful stop through <see cref="OwinKeys.HostOnAppDisposing"/>.
 /// </remarks>
 public sealed class HealthEndpointMiddleware
 {
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the endpoint measures its checks and answers
+    /// with: what an OpenTelemetry or Prometheus exporter listens to (docs/observability.md).
+    /// </summary>
+    public const string MeterName = "HealthEndpoint.Owin";
+
     private readonly AppFunc _next;
     private readonly HealthRouter _router;
     private readonly HealthResponder _responder;
@@ -79,6 +85,16 @@ public sealed class HealthEndpointMiddleware
                 OptionsValidator.ParseNetworks(options.AllowedNetworks), OptionsValidator.ParseNetworks(options.TrustedProxies));
         }
     }
+
+    /// <summary>
+    /// Returns an app that answers the health paths itself and passes every other request to
+    /// <paramref name="app"/> untouched: the middleware for code that composes <c>AppFunc</c>s by hand.
+    /// </summary>
+    /// <param name="app">The app to protect from health probes.</param>
+    /// <param name="options">The paths, checks and limits; validated and copied now.</param>
+    /// <returns>The wrapped app.</returns>
+    /// <exception cref="HealthEndpointConfigurationException">A setting is invalid; the message names it.</exception>
+    public static AppFunc Wrap(AppFunc app, HealthEndpointOptions options) => new HealthEndpointMiddleware(app, options).Invoke;
 
     /// <summary>Answers a health request, or calls the wrapped app with the same environment.</summary>
     /// <param name="environment">The OWIN environment of the request.</param>

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>Settings for <see cref="HealthEndpointMiddleware"/>.</summary>
 /// <remarks>
@@ -77,7 +77,7 @@ public sealed class HealthEndpointOptions
     /// Hosts that put <see cref="OwinKeys.HostOnAppDisposing"/> in the request environment report both through it.
     /// While draining, the status and readiness paths answer 503 without running checks; ping and liveness stay 200.
     /// </remarks>
-    public HealthEndpointLifecycle Lifecycle { get; set; } = new HealthEndpointLifecycle();
+    public HealthEndpointLifecycle Lifecycle { get; internal set; } = new HealthEndpointLifecycle();
 
     /// <summary>The hard deadline for each check. Default 2 seconds; must be positive.</summary>
     /// <remarks>
@@ -112,17 +112,4 @@ public sealed class HealthEndpointOptions
 
     /// <summary>The clock the state-change log decides by; internal so that tests can use fake time.</summary>
     internal MonotonicClock Clock { get; set; } = MonotonicClock.System;
-
-    /// <summary>Lists every invalid setting, for a host that reports them together with its own.</summary>
-    /// <param name="keyPrefix">Prepended to setting names: <c>HealthEndpoint:</c> for configuration keys, or empty.</param>
-    /// <returns>
-    /// One (key, sentence) pair per problem, the sentence starting with the key; empty when the options are valid.
-    /// Hand a non-empty list to <see cref="HealthEndpointConfigurationException(IReadOnlyList{KeyValuePair{string, string}})"/>.
-    /// </returns>
-    public IReadOnlyList<KeyValuePair<string, string>> FindProblems(string keyPrefix)
-    {
-        var problems = new List<KeyValuePair<string, string>>();
-        OptionsValidator.Collect(this, keyPrefix ?? string.Empty, problems);
-        return problems;
-    }
 }

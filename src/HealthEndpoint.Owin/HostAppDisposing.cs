@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>The <see cref="OwinKeys.HostOnAppDisposing"/> token of a host's startup properties, if they hold one.</summary>
 internal readonly struct HostAppDisposing

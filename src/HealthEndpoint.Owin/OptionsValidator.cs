@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>
 /// Checks <see cref="HealthEndpointOptions"/> once, at startup, and reports every bad value in one exception.

@@ -1,4 +1,4 @@
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>
 /// Container mode, for a Docker <c>HEALTHCHECK</c>: exit 0 (healthy) or 1 (unhealthy; Docker reserves 2), and one line

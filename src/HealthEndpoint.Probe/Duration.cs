@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>Reads and writes the durations of <c>--timeout</c>, <c>--warning</c> and <c>--critical</c>.</summary>
 internal static class Duration

@@ -1,7 +1,7 @@
 using System;
 using System.Text.Json;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>
 /// Reads one check of an <c>application/health+json</c> body (IETF draft-inadarei-api-health-check): the array of

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>The texts of <c>--help</c> and <c>--version</c>.</summary>
 internal static class HelpText

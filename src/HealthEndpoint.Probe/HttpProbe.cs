@@ -10,7 +10,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>One HTTP GET like a load balancer's: no cookies, no redirects, no proxy, one deadline for everything.</summary>
 internal static class HttpProbe

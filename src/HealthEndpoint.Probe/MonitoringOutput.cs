@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>
 /// Monitoring mode (<c>--plugin</c>), per the Monitoring Plugins guidelines: <c>HEALTHENDPOINT OK - …</c> with exit 0,

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>The parsed command line: <c>healthendpoint-probe &lt;url&gt; [--plugin] [--expect …] [--timeout …] …</c>.</summary>
 internal sealed class ProbeArguments

@@ -3,7 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>The whole tool: parse, probe, print exactly one line, return the exit code.</summary>
 internal static class ProbeCommand

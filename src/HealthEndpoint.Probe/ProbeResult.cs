@@ -1,6 +1,6 @@
 using System;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>What one GET brought back: a response (status, media type, body) or why there was none.</summary>
 internal sealed class ProbeResult

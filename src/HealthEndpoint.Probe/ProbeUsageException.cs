@@ -1,6 +1,6 @@
 using System;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>A command line the probe cannot run; the message is the one line shown to the user.</summary>
 internal sealed class ProbeUsageException : Exception

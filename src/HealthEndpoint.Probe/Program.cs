@@ -1,5 +1,5 @@
 using System;
-using Owin.HealthEndpoint.Probe;
+using HealthEndpoint.Probe;
 
 // healthendpoint-probe <url> [--plugin] [--expect 2xx] [--timeout 10s] [--warning t] [--critical t]
 // See HelpText.Usage, README ("Probe tool") and docs/recipes/.

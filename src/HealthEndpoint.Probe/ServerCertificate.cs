@@ -2,7 +2,7 @@ using System.Linq;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>Why the runtime's own validation rejected the server certificate, in words of our own.</summary>
 internal static class ServerCertificate

@@ -1,6 +1,6 @@
 using System;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>One check of a status document: its name, its state, and how long it took if the server said.</summary>
 /// <param name="Name">The key in <c>checks</c>.</param>

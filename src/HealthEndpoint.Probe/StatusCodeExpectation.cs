@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace Owin.HealthEndpoint.Probe;
+namespace HealthEndpoint.Probe;
 
 /// <summary>The HTTP status codes that count as healthy: <c>--expect 2xx</c>, <c>200</c>, <c>200,204</c>, <c>2xx,301</c>.</summary>
 internal sealed class StatusCodeExpectation

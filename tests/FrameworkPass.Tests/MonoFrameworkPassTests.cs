@@ -4,9 +4,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.FrameworkPass.Tests;
+namespace HealthEndpoint.Owin.FrameworkPass.Tests;
 
 /// <summary>
 /// The .NET Framework pass: tests/HealthEndpoint.Owin.Framework.Tests (net472, the libraries' netstandard2.0 builds)

@@ -6,9 +6,9 @@ using System.Linq;
 using System.Reflection;
 using System.Threading.Tasks;
 using System.Xml.Linq;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.FrameworkPass.Tests;
+namespace HealthEndpoint.Owin.FrameworkPass.Tests;
 
 /// <summary>One test case of the Mono run: its full name, NUnit result, duration and failure message on one line.</summary>
 internal sealed record MonoTestCase(string FullName, string Result, TimeSpan Duration, string Message)

@@ -1,9 +1,9 @@
 using System;
 using System.Reflection;
 using System.Runtime.Versioning;
-using Owin.HealthEndpoint.Redis;
+using HealthEndpoint.Owin.Redis;
 
-namespace Owin.HealthEndpoint.Framework.Tests;
+namespace HealthEndpoint.Owin.Framework.Tests;
 
 /// <summary>What this pass runs on: Mono, loading the libraries' netstandard2.0 builds and the Framework builds of the clients.</summary>
 [TestFixture]

@@ -1,6 +1,6 @@
 using System;
 
-namespace Owin.HealthEndpoint.Framework.Tests;
+namespace HealthEndpoint.Owin.Framework.Tests;
 
 /// <summary>
 /// The real PostgreSQL and Redis of this pass. tests/FrameworkPass.Tests starts them with the fixtures of

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Reflection;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Framework.Tests;
+namespace HealthEndpoint.Owin.Framework.Tests;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 

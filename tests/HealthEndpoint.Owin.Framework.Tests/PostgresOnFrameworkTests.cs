@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
 using Npgsql;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Framework.Tests;
+namespace HealthEndpoint.Owin.Framework.Tests;
 
 /// <summary>The database check through Npgsql 8's netstandard2.0 build against a real PostgreSQL, on Mono.</summary>
 [TestFixture]

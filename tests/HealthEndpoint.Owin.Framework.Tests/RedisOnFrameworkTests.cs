@@ -1,11 +1,11 @@
 using System;
 using System.Diagnostics;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Redis;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Redis;
+using HealthEndpoint.Owin.Testing;
 using StackExchange.Redis;
 
-namespace Owin.HealthEndpoint.Framework.Tests;
+namespace HealthEndpoint.Owin.Framework.Tests;
 
 /// <summary>
 /// The Redis check against a real Redis (password required), on Mono. With StackExchange.Redis 1.2.6 every one of

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Framework.Tests;
+namespace HealthEndpoint.Owin.Framework.Tests;
 
 /// <summary>A loopback listener that accepts connections and never answers: a hung server, as the house tests define one.</summary>
 internal sealed class SilentListener : IDisposable

@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Framework.Tests;
+namespace HealthEndpoint.Owin.Framework.Tests;
 
 /// <summary>One GET of the status path through a middleware, read back as status code and body.</summary>
 internal static class StatusRequest

@@ -4,9 +4,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.HealthChecks.Tests;
+namespace HealthEndpoint.Owin.HealthChecks.Tests;
 
 /// <summary>How an ASP.NET Core check's result becomes <c>ok</c> or <c>fail</c> in the status body, and what it is given.</summary>
 [TestFixture]

@@ -9,10 +9,10 @@ using HealthChecks.NpgSql;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 using AspNetCoreRegistration = Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration;
 
-namespace Owin.HealthEndpoint.HealthChecks.Tests;
+namespace HealthEndpoint.Owin.HealthChecks.Tests;
 
 /// <summary>
 /// A real Xabaril check (AspNetCore.HealthChecks.NpgSql 9.0.0) through the adapter, against a real PostgreSQL

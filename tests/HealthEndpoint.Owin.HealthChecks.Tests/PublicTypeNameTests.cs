@@ -5,7 +5,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Owin.HealthEndpoint.HealthChecks.Tests;
+namespace HealthEndpoint.Owin.HealthChecks.Tests;
 
 /// <summary>
 /// An app that imports our namespaces beside ASP.NET Core's health-check namespaces must not meet an ambiguous

@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Owin.HealthEndpoint.HealthChecks.Tests;
+namespace HealthEndpoint.Owin.HealthChecks.Tests;
 
 /// <summary>An ASP.NET Core check that answers what the test says and remembers the context it was given.</summary>
 internal sealed class StubHealthCheck(Func<HealthCheckContext, CancellationToken, Task<HealthCheckResult>> answer) : IHealthCheck

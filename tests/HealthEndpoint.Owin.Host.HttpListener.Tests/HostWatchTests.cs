@@ -2,10 +2,10 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Hosting;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Host.HttpListener;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>What the managed HttpListener keeps silent about is logged: every request slot taken, and freed again.</summary>
 [TestFixture]

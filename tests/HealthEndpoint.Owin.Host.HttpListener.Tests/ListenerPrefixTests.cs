@@ -1,7 +1,8 @@
 using System;
-using Owin.HealthEndpoint.Hosting;
+using HealthEndpoint.Owin.Host.HttpListener;
+using HealthEndpoint.Owin.Hosting.Core;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>What the HttpListener host makes of the prefixes people write (issue 10, item 7), and its derived request bound.</summary>
 [TestFixture]
@@ -29,7 +30,7 @@ public sealed class ListenerPrefixTests
     [Test]
     public void Start_ZeroAddressAsWritten_HttpListenerRefusesButMappedStarts()
     {
-        var port = Owin.HealthEndpoint.Testing.FreeTcpPort.Next();
+        var port = HealthEndpoint.Owin.Testing.FreeTcpPort.Next();
         using var raw = new System.Net.HttpListener();
         raw.Prefixes.Add($"http://0.0.0.0:{port}/");
         Assert.That(raw.Start, Throws.TypeOf<System.Net.HttpListenerException>());

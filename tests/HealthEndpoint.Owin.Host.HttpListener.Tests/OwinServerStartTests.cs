@@ -5,9 +5,10 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Host.HttpListener;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>
 /// Starting while clients already connect (a load balancer probing a restarting app): the managed HttpListener
@@ -82,7 +83,7 @@ public sealed class OwinServerStartTests
         await using var server = new OwinServer(_ => Task.CompletedTask, options);
         try
         {
-            server.Start();
+            await server.StartAsync();
         }
         catch (Exception exception) when (exception is ArgumentNullException or HttpListenerException)
         {

@@ -1,9 +1,9 @@
 using System;
 using System.Text;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>
 /// SPEC section 3 over real HTTP: the health middleware in front of a legacy-style app that sets a session
@@ -29,7 +29,7 @@ public sealed class HealthEndpointOverHttpTests : HostFixture
     {
         _app = new RecordingApp();
         var options = new HealthEndpointOptions { Database = _ => Task.CompletedTask };
-        _server = await StartAsync(HealthEndpoint.Wrap(_app.Invoke, options));
+        _server = await StartAsync(HealthEndpointMiddleware.Wrap(_app.Invoke, options));
     }
 
     [TearDown]
@@ -88,7 +88,7 @@ public sealed class HealthEndpointOverHttpTests : HostFixture
     public async Task HealthPath_StatusWithFailingCheckOverHttp_503AndFailToken()
     {
         var options = new HealthEndpointOptions { Redis = _ => throw new InvalidOperationException("redis at 10.0.0.5 refused") };
-        await using var server = await StartAsync(HealthEndpoint.Wrap(_app.Invoke, options));
+        await using var server = await StartAsync(HealthEndpointMiddleware.Wrap(_app.Invoke, options));
 
         var response = await server.SendAsync("GET", "/healthz/status");
 

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>
 /// The server reports its start and its graceful stop through <c>host.OnAppDisposing</c> in every request, so a
@@ -49,7 +49,7 @@ public sealed class HostAppDisposingTests : HostFixture
     public async Task HealthEndpoint_ServedWithoutCallbacks_StartsAndDrainsWithTheServer()
     {
         var options = new HealthEndpointOptions { StartupPath = "/startupz", Database = _ => Task.CompletedTask, StatusCacheDuration = TimeSpan.Zero };
-        var app = HealthEndpoint.Wrap(new RecordingApp().Invoke, options);
+        var app = HealthEndpointMiddleware.Wrap(new RecordingApp().Invoke, options);
         var direct = OwinEnvironment.Create("GET", "/startupz");
         await app(direct);
 

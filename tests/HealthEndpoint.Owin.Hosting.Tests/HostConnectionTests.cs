@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>Connection reuse: kept alive across health responses, closed when an unread request body remains.</summary>
 [TestFixture(HostKind.HttpListener)]

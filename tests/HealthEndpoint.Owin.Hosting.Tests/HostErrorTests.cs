@@ -5,10 +5,11 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
+using HealthEndpoint.Owin.Testing;
 using Microsoft.Extensions.Logging;
-using Owin.HealthEndpoint.Testing;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>
 /// An app exception before the response started is a logged 500 with an empty body; after the response started

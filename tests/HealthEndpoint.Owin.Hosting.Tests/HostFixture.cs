@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 

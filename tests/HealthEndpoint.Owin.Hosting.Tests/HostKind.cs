@@ -1,4 +1,4 @@
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>The OWIN hosts the conformance suite runs against; every fixture is instantiated once per kind.</summary>
 public enum HostKind

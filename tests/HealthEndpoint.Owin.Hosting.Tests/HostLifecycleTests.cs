@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>
 /// The started signal (once, with the listener already accepting) and the drain window (OnDraining first, then

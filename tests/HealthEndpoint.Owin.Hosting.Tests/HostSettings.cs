@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using Owin.HealthEndpoint.Hosting.Kestrel;
+using HealthEndpoint.Owin.Host.Kestrel;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>The server options both hosts share, as a test sets them; <see cref="TestServer"/> maps them onto each host's options.</summary>
 internal sealed class HostSettings

@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>A graceful stop lets in-flight requests finish, then closes the listener so that connects are refused.</summary>
 [TestFixture(HostKind.HttpListener)]

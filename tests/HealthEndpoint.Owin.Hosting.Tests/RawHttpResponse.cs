@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>One HTTP response exactly as it came off the socket: status line, header lines and body bytes.</summary>
 internal sealed class RawHttpResponse

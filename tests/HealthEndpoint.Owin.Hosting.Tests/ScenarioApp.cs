@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
@@ -28,8 +29,8 @@ internal static class ScenarioApp
     public static AppFunc Create()
     {
         AppFunc app = InvokeAsync;
-        app = HealthEndpoint.Wrap(app, new HealthEndpointOptions());
-        return HealthEndpoint.Wrap(app, new HealthEndpointOptions
+        app = HealthEndpointMiddleware.Wrap(app, new HealthEndpointOptions());
+        return HealthEndpointMiddleware.Wrap(app, new HealthEndpointOptions
         {
             PingPath = "/failing/ping",
             StatusPath = "/failing/status",

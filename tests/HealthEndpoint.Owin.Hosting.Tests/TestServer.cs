@@ -4,10 +4,11 @@ using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Hosting.Kestrel;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Host.HttpListener;
+using HealthEndpoint.Owin.Host.Kestrel;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
@@ -110,7 +111,7 @@ internal sealed class TestServer : IAsyncDisposable
         var server = new OwinServer(app, options);
         try
         {
-            server.Start();
+            await server.StartAsync();
         }
         catch (HttpListenerException)
         {

@@ -9,7 +9,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting.Tests;
+namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>
 /// A known limit, measured: an app that blocks thread-pool threads (<c>Thread.Sleep</c> in 200 requests) delays

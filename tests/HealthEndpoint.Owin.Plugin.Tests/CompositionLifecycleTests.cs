@@ -3,15 +3,16 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Plugin.Tests;
+namespace HealthEndpoint.Owin.Plugin.Tests;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
 /// <summary>
 /// Every composition (Wrap, the middleware class activated Katana-style, the plugin list) learns the host's start
-/// and graceful stop from <c>host.OnAppDisposing</c>, wherever the host puts it, with no callback wired by hand.
+/// and graceful stop from <c>host.OnAppDisposing</c> in each request with no callback wired by hand; Katana's
+/// startup properties reach the middleware class, and a host without the key calls the composition's lifecycle.
 /// </summary>
 [TestFixture]
 public sealed class CompositionLifecycleTests
@@ -27,7 +28,7 @@ public sealed class CompositionLifecycleTests
     public async Task HostTokenInEachRequest_StartsThenDrains([Values] Composition composition)
     {
         using var host = new CancellationTokenSource();
-        var (app, dispose) = Compose(composition, hostProperties: null);
+        var (app, dispose) = Compose(composition);
         using (dispose)
         {
             var notDelivered = await SendAsync(app, "/startupz", token: null);
@@ -45,48 +46,87 @@ public sealed class CompositionLifecycleTests
     }
 
     [Test]
-    public async Task HostTokenInStartupPropertiesOnly_StartsThenDrains([Values] Composition composition)
+    public async Task HostTokenInStartupPropertiesOnly_MiddlewareClass_StartsThenDrains()
     {
+        // Katana's own way: app.Use(typeof(HealthEndpointMiddleware), options, app.Properties).
         using var host = new CancellationTokenSource();
-        var properties = new Dictionary<string, object> { [OwinKeys.HostOnAppDisposing] = host.Token };
-        var (app, dispose) = Compose(composition, properties);
+        var properties = new Dictionary<string, object> { ["host.OnAppDisposing"] = host.Token };
+        var middleware = (HealthEndpointMiddleware)Activator.CreateInstance(
+            typeof(HealthEndpointMiddleware), new object[] { (AppFunc)new RecordingApp().Invoke, Options(), properties })!;
+        AppFunc app = middleware.Invoke;
+
+        var started = await SendAsync(app, "/startupz", token: null);
+        var ready = await SendAsync(app, "/healthz/status", token: null);
+        host.Cancel();
+        var draining = await SendAsync(app, "/healthz/status", token: null);
+        var ping = await SendAsync(app, "/healthz/ping", token: null);
+
+        Assert.That(started.StatusCode(), Is.EqualTo(200), "a request delivered by that host: started");
+        Assert.That(ready.StatusCode(), Is.EqualTo(200), "the control: ready until the stop begins");
+        Assert.That(draining.StatusCode(), Is.EqualTo(503));
+        Assert.That(ping.StatusCode(), Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task HostWithoutTheKey_LifecycleCalls_StartsThenDrains([Values(Composition.Wrap, Composition.PluginList)] Composition composition)
+    {
+        // The documented way for a host that signals nothing: options.Lifecycle (Wrap) or PluginContext.Lifecycle.
+        var (app, lifecycle, dispose) = ComposeWithLifecycle(composition);
         using (dispose)
         {
+            var notStarted = await SendAsync(app, "/startupz", token: null);
+            lifecycle.MarkStarted();
             var started = await SendAsync(app, "/startupz", token: null);
             var ready = await SendAsync(app, "/healthz/status", token: null);
-            host.Cancel();
+            lifecycle.BeginDraining();
             var draining = await SendAsync(app, "/healthz/status", token: null);
-            var ping = await SendAsync(app, "/healthz/ping", token: null);
 
-            Assert.That(started.StatusCode(), Is.EqualTo(200), "a request delivered by that host: started");
+            Assert.That(notStarted.StatusCode(), Is.EqualTo(503), "the control: not started before MarkStarted");
+            Assert.That(started.StatusCode(), Is.EqualTo(200));
             Assert.That(ready.StatusCode(), Is.EqualTo(200), "the control: ready until the stop begins");
             Assert.That(draining.StatusCode(), Is.EqualTo(503));
-            Assert.That(ping.StatusCode(), Is.EqualTo(200));
         }
     }
 
-    private static (AppFunc App, IDisposable? Dispose) Compose(Composition composition, IDictionary<string, object>? hostProperties)
+    private static (AppFunc App, IDisposable? Dispose) Compose(Composition composition)
     {
         AppFunc legacyApp = new RecordingApp().Invoke;
         switch (composition)
         {
             case Composition.Wrap:
-                return (HealthEndpoint.Wrap(legacyApp, Options(), hostProperties), null);
+                return (HealthEndpointMiddleware.Wrap(legacyApp, Options()), null);
             case Composition.MiddlewareClass:
                 // Katana's AppBuilder: the constructor taking (next, args...), then Invoke.
-                var arguments = hostProperties is null ? new object[] { legacyApp, Options() } : [legacyApp, Options(), hostProperties];
-                var middleware = (HealthEndpointMiddleware)Activator.CreateInstance(typeof(HealthEndpointMiddleware), arguments)!;
+                var middleware = (HealthEndpointMiddleware)Activator.CreateInstance(typeof(HealthEndpointMiddleware), new object[] { legacyApp, Options() })!;
                 return (middleware.Invoke, null);
             default:
-                var settings = new Dictionary<string, string?>
-                {
-                    ["HealthEndpoint:StartupPath"] = "/startupz",
-                    ["HealthEndpoint:StatusCacheDuration"] = "00:00:00",
-                };
-                var context = new PluginContext(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()) { HostProperties = hostProperties };
-                var pipeline = PluginPipeline.Build(legacyApp, HealthEndpointPlugin.Register(new PluginCatalog()), context);
+                var pipeline = PluginPipeline.Build(legacyApp, HealthEndpointPlugin.Register(new PluginCatalog()), PluginContext());
                 return (pipeline.App, pipeline);
         }
+    }
+
+    private static (AppFunc App, HealthEndpointLifecycle Lifecycle, IDisposable? Dispose) ComposeWithLifecycle(Composition composition)
+    {
+        AppFunc legacyApp = new RecordingApp().Invoke;
+        if (composition == Composition.Wrap)
+        {
+            var options = Options();
+            return (HealthEndpointMiddleware.Wrap(legacyApp, options), options.Lifecycle, null);
+        }
+
+        var context = PluginContext();
+        var pipeline = PluginPipeline.Build(legacyApp, HealthEndpointPlugin.Register(new PluginCatalog()), context);
+        return (pipeline.App, context.Lifecycle, pipeline);
+    }
+
+    private static PluginContext PluginContext()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["HealthEndpoint:StartupPath"] = "/startupz",
+            ["HealthEndpoint:StatusCacheDuration"] = "00:00:00",
+        };
+        return new PluginContext(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
     }
 
     private static HealthEndpointOptions Options() => new() { StartupPath = "/startupz", StatusCacheDuration = TimeSpan.Zero };
@@ -96,7 +136,7 @@ public sealed class CompositionLifecycleTests
         var environment = OwinEnvironment.Create("GET", path);
         if (token is CancellationToken appDisposing)
         {
-            environment[OwinKeys.HostOnAppDisposing] = appDisposing;
+            environment["host.OnAppDisposing"] = appDisposing;
         }
 
         await app(environment);

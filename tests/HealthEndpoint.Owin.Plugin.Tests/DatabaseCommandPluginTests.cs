@@ -4,10 +4,10 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Owin.HealthEndpoint.Plugin;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Plugin;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Plugin.Tests;
+namespace HealthEndpoint.Owin.Plugin.Tests;
 
 /// <summary>
 /// <c>HealthEndpoint:DatabaseCommand</c> end to end: the plugin built from configuration alone, its status body

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using Owin.HealthEndpoint.Plugin;
+using HealthEndpoint.Owin.Plugin;
 
-namespace Owin.HealthEndpoint.Plugin.Tests;
+namespace HealthEndpoint.Owin.Plugin.Tests;
 
 /// <summary>Every configuration error of SPEC section 5 stops startup with one message naming its key.</summary>
 [TestFixture]

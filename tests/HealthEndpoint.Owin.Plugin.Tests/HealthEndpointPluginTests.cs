@@ -6,11 +6,11 @@ using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Owin.HealthEndpoint.Plugin;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Plugin;
+using HealthEndpoint.Owin.Testing;
 using StackExchange.Redis;
 
-namespace Owin.HealthEndpoint.Plugin.Tests;
+namespace HealthEndpoint.Owin.Plugin.Tests;
 
 /// <summary>
 /// The plugin built from configuration alone, against a real PostgreSQL and a real Redis: the settings of

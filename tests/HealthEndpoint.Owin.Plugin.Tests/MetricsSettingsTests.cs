@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Plugin.Tests;
+namespace HealthEndpoint.Owin.Plugin.Tests;
 
 /// <summary>HealthEndpoint:MetricsPath and :MetricsMeters turn on the Prometheus page from configuration.</summary>
 [TestFixture]

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Plugin.Tests;
+namespace HealthEndpoint.Owin.Plugin.Tests;
 
 /// <summary>The plugin style takes the app's own named checks, and the host's startup properties.</summary>
 [TestFixture]
@@ -53,15 +53,13 @@ public sealed class PluginCustomCheckTests
     }
 
     [Test]
-    public async Task Pipeline_HostPropertiesToken_DrainsWhenTheHostCancelsIt()
+    public async Task Pipeline_ContextLifecycle_DrainsWhenTheHostBeginsDraining()
     {
-        using var host = new CancellationTokenSource();
         var context = Context();
-        context.HostProperties = new Dictionary<string, object> { [OwinKeys.HostOnAppDisposing] = host.Token };
         using var pipeline = PluginPipeline.Build(new RecordingApp().Invoke, HealthEndpointPlugin.Register(new PluginCatalog()), context);
 
         var before = await StatusAsync(pipeline);
-        host.Cancel();
+        context.Lifecycle.BeginDraining();
         var during = await StatusAsync(pipeline);
 
         Assert.That(before.StatusCode(), Is.EqualTo(200), "the control: ready while the token is live");

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Plugin.Tests;
+namespace HealthEndpoint.Owin.Plugin.Tests;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 

@@ -4,9 +4,9 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Plugin.Tests;
+namespace HealthEndpoint.Owin.Plugin.Tests;
 
 /// <summary>The plugin's startup line names the paths and checks it really built (LegacyApp.Tests runs it end to end).</summary>
 [TestFixture]

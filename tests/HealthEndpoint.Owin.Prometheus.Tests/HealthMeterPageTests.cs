@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Prometheus.Tests;
+namespace HealthEndpoint.Owin.Prometheus.Tests;
 
 /// <summary>The real HealthEndpoint.Owin meter through the middleware's metrics path: the agreed series names.</summary>
 /// <remarks>Only this fixture creates middlewares in this assembly, so the process-wide meter name is this test's alone.</remarks>

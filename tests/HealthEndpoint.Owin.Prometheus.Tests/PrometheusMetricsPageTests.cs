@@ -6,7 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Prometheus.Tests;
+namespace HealthEndpoint.Owin.Prometheus.Tests;
 
 /// <summary>The page over a stand-in meter: every instrument kind, tags as labels, observables read at scrape time.</summary>
 [TestFixture]

@@ -1,4 +1,4 @@
-namespace Owin.HealthEndpoint.Prometheus.Tests;
+namespace HealthEndpoint.Owin.Prometheus.Tests;
 
 /// <summary>OpenTelemetry's Prometheus naming: the agreed series names and the spec's edge cases.</summary>
 [TestFixture]

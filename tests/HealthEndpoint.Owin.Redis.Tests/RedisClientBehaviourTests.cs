@@ -4,10 +4,10 @@ using System.Linq;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 using StackExchange.Redis;
 
-namespace Owin.HealthEndpoint.Redis.Tests;
+namespace HealthEndpoint.Owin.Redis.Tests;
 
 /// <summary>
 /// What this pass runs on (build property <c>RedisClientVersion</c>, default the floor) and the client behaviour

@@ -1,11 +1,11 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Redis;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Redis;
+using HealthEndpoint.Owin.Testing;
 using StackExchange.Redis;
 
-namespace Owin.HealthEndpoint.Redis.Tests;
+namespace HealthEndpoint.Owin.Redis.Tests;
 
 /// <summary>The Redis check against a real redis-server: up, down, frozen, back, and password-protected.</summary>
 [TestFixture]

@@ -1,9 +1,9 @@
 using System;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Redis;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Redis;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Redis.Tests;
+namespace HealthEndpoint.Owin.Redis.Tests;
 
 /// <summary>One status request through the middleware with only the Redis check, no cache.</summary>
 internal static class RedisProbe

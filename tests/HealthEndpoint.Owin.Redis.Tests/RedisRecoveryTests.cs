@@ -1,10 +1,10 @@
 using System;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Redis;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Redis;
+using HealthEndpoint.Owin.Testing;
 using StackExchange.Redis;
 
-namespace Owin.HealthEndpoint.Redis.Tests;
+namespace HealthEndpoint.Owin.Redis.Tests;
 
 /// <summary>
 /// After a Redis restart the check reports ok as soon as Redis answers, not when the multiplexer next reconnects

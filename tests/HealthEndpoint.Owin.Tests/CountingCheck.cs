@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Tests;
+namespace HealthEndpoint.Owin.Tests;
 
 /// <summary>A check that counts how often it was started and answers with the given task.</summary>
 internal sealed class CountingCheck(Func<Task> outcome)

@@ -4,9 +4,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests;
+namespace HealthEndpoint.Owin.Tests;
 
 /// <summary>
 /// The value rules of the database command, read from what real SQLite and PostgreSQL return: null, DBNull (or no

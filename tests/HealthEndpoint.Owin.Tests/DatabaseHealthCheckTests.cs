@@ -8,9 +8,9 @@ using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests;
+namespace HealthEndpoint.Owin.Tests;
 
 /// <summary>The ADO.NET check against real databases: a SQLite file and a throwaway PostgreSQL cluster.</summary>
 [TestFixture]
@@ -144,7 +144,7 @@ public sealed class DatabaseHealthCheckTests
             Database = check.CheckAsync,
             StatusCacheDuration = TimeSpan.Zero,
             CheckTimeout = TimeSpan.FromSeconds(5),
-            Logger = log?.CreateLogger("Owin.HealthEndpoint") ?? NullLogger.Instance,
+            Logger = log?.CreateLogger("HealthEndpoint.Owin") ?? NullLogger.Instance,
         };
         var middleware = new HealthEndpointMiddleware(new RecordingApp().Invoke, options);
         var environment = OwinEnvironment.Create("GET", "/healthz/status");

@@ -2,9 +2,9 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests;
+namespace HealthEndpoint.Owin.Tests;
 
 /// <summary>
 /// What the runner logs when a check fails or times out: the check's name at error level, the exception at debug,

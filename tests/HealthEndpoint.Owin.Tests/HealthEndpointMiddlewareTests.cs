@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests;
+namespace HealthEndpoint.Owin.Tests;
 
 /// <summary>SPEC section 3, row by row: methods, paths, headers and bodies, with no server in the way.</summary>
 [TestFixture]
@@ -227,7 +227,7 @@ public sealed class HealthEndpointMiddlewareTests
     [Test]
     public async Task Wrap_ReturnsAppFuncWithSameBehaviour()
     {
-        var wrapped = HealthEndpoint.Wrap(_app.Invoke, new HealthEndpointOptions());
+        var wrapped = HealthEndpointMiddleware.Wrap(_app.Invoke, new HealthEndpointOptions());
         var ping = OwinEnvironment.Create("GET", "/healthz/ping");
         var other = OwinEnvironment.Create("GET", "/ticket/1");
 

@@ -1,8 +1,8 @@
 using System;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests;
+namespace HealthEndpoint.Owin.Tests;
 
 /// <summary>Invalid options stop construction with one exception whose message names each bad setting.</summary>
 [TestFixture]

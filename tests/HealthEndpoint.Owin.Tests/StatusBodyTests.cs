@@ -1,8 +1,8 @@
 using System;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests;
+namespace HealthEndpoint.Owin.Tests;
 
 /// <summary>The status body is byte-exact canonical JSON, and its HTTP status follows the executed checks.</summary>
 [TestFixture]

@@ -1,5 +1,5 @@
 using System;
-using Owin.HealthEndpoint.Probe;
+using HealthEndpoint.Probe;
 
 namespace HealthEndpoint.Probe.Tests;
 

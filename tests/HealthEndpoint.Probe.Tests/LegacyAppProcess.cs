@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Probe;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Probe;
+using HealthEndpoint.Owin.Testing;
 
 namespace HealthEndpoint.Probe.Tests;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Testing.Tests;
+namespace HealthEndpoint.Owin.Testing.Tests;
 
 /// <summary>Awaits an operation and hands back what it threw, without blocking a thread.</summary>
 /// <remarks>

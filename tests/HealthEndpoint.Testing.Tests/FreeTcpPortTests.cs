@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Owin.HealthEndpoint.Testing.Tests;
+namespace HealthEndpoint.Owin.Testing.Tests;
 
 public sealed class FreeTcpPortTests
 {

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Owin.HealthEndpoint.Testing.Tests;
+namespace HealthEndpoint.Owin.Testing.Tests;
 
 /// <summary>Proves that <see cref="PostgresServer"/> starts a real cluster and that its faults are real.</summary>
 /// <remarks>One cluster for the fixture; every test leaves it running and thawed (see <see cref="RecoverAsync"/>).</remarks>

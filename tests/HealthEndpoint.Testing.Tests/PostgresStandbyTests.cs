@@ -2,7 +2,7 @@ using System;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Owin.HealthEndpoint.Testing.Tests;
+namespace HealthEndpoint.Owin.Testing.Tests;
 
 /// <summary>
 /// Proves that <see cref="PostgresServer.StartStandbyAsync"/> makes a real streaming standby: it replays what the

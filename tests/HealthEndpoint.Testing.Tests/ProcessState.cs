@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace Owin.HealthEndpoint.Testing.Tests;
+namespace HealthEndpoint.Owin.Testing.Tests;
 
 /// <summary>Reads a process's run state from /proc, independently of the fixtures' own code.</summary>
 internal static class ProcessState

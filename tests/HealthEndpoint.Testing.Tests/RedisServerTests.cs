@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Threading.Tasks;
 using StackExchange.Redis;
 
-namespace Owin.HealthEndpoint.Testing.Tests;
+namespace HealthEndpoint.Owin.Testing.Tests;
 
 /// <summary>Proves that <see cref="RedisServer"/> starts a real server and that its faults are real.</summary>
 /// <remarks>

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>The exit code and the interleaved stdout/stderr of a finished command.</summary>
 internal sealed record CommandResult(string CommandText, int ExitCode, string Output)

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>
 /// A real program (haproxy, caddy, nginx, lighttpd, LegacyApp) run in the foreground on a free loopback port, with

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>Hands out loopback TCP ports that were free a moment ago.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>Sends POSIX signals with <c>kill(2)</c>; .NET itself can only send SIGKILL.</summary>
 public static class PosixSignal

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>One client connection as <c>pg_stat_activity</c> reports it.</summary>
 /// <param name="Pid">The backend process id.</param>

@@ -6,7 +6,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster in a temp folder, listening on a free 127.0.0.1 port with trust authentication,

@@ -4,7 +4,7 @@ using System.IO;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 // Streaming replication: a read-only hot standby of a running server, and its promotion (a failover).
 public sealed partial class PostgresServer

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>Stops a process (and optionally its descendants) with SIGSTOP and resumes it with SIGCONT.</summary>
 internal static class ProcessFreezer

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>Reads parent/child relations and run states from <c>/proc</c> (Linux).</summary>
 internal static class ProcessTree

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>How to start a program: the file, its arguments and its extra environment.</summary>
 /// <param name="FileName">The program, as a path or a name looked up on <c>PATH</c>.</param>

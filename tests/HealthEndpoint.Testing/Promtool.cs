@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>
 /// Debian's <c>promtool</c> (package <c>prometheus</c>): <c>check metrics</c> on a page fed through stdin,

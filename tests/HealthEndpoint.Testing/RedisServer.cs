@@ -5,7 +5,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>
 /// A <c>redis-server</c> child process on a free 127.0.0.1 port with persistence off, working in a temp folder,

@@ -6,7 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>
 /// A minimal RESP client for the fixture's own probes (PING, DBSIZE): one short-lived socket per call, so the

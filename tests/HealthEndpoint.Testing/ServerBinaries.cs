@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>Finds the PostgreSQL and Redis server executables the fixtures start.</summary>
 /// <remarks>Looked up on first use and cached; a missing binary fails with the command that installs it.</remarks>

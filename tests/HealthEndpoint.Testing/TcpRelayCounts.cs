@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>How many connections a <see cref="TcpRelay"/> accepted since its counts were last reset.</summary>
 /// <param name="Accepted">Connections accepted since the reset.</param>

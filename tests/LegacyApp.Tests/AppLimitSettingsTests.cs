@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin;
+using HealthEndpoint.Owin.Host.HttpListener;
 using LegacyApp.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using Owin.HealthEndpoint;
-using Owin.HealthEndpoint.Hosting;
 
 namespace LegacyApp.Tests;
 

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using LegacyApp.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
 namespace LegacyApp.Tests;
 

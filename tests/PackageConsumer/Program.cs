@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint;
+using HealthEndpoint.Owin;
 
 // Wraps an app with the packed middleware and prints what ping, status and a pass-through request produced.
 var appCalls = 0;
-var app = HealthEndpoint.Wrap(
+var app = HealthEndpointMiddleware.Wrap(
     _ =>
     {
         appCalls++;

@@ -1,7 +1,7 @@
 using System.IO;
 using System.Linq;
 
-namespace Owin.HealthEndpoint.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>Every relative link and #anchor in README.md, CONTRIBUTING.md and docs/ resolves.</summary>
 [TestFixture]

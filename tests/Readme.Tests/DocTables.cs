@@ -5,7 +5,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
-namespace Owin.HealthEndpoint.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>
 /// The tables a user looks things up in, compared with the code: what each table lists, what the code has, and the

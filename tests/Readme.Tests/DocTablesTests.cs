@@ -1,7 +1,7 @@
 using System.IO;
 using System.Linq;
 
-namespace Owin.HealthEndpoint.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>
 /// The option, configuration-key, probe-flag and log-event tables list exactly what the code has, both ways. Each check has a

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
-namespace Owin.HealthEndpoint.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>A fenced block of a document: where it starts, its fence's info string and its text.</summary>
 /// <param name="Document">The document's full path.</param>

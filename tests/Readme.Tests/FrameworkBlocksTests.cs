@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>
 /// The blocks fenced <c>```csharp net472</c> (the README's Katana quick start) in the project a .NET Framework user

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using System.Xml.Linq;
 
-namespace Owin.HealthEndpoint.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>
 /// Each net8.0 C# block (<c>```csharp</c>) compiled the way a reader would paste it: alone, in a fresh net8.0 class

@@ -5,7 +5,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Xml.Linq;
 
-namespace Owin.HealthEndpoint.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>
 /// Each nupkg in artifacts/packages carries its own short README (src/&lt;project&gt;/README.md), not the repository's:

@@ -5,13 +5,13 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Host.HttpListener;
+using HealthEndpoint.Owin.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using MyApp;
-using Owin.HealthEndpoint.Hosting;
-using Owin.HealthEndpoint.Testing;
 
-namespace Owin.HealthEndpoint.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>
 /// The plugin-list block of docs/plugins.md exactly as printed (<c>LegacyHost.Create</c>, compiled from the document), on a real PostgreSQL,

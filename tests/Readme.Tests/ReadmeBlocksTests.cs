@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 
-namespace Owin.HealthEndpoint.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>
 /// Every net8.0 C# block (<c>```csharp</c>, <c>```cs</c>, <c>```c#</c>) of README.md, CONTRIBUTING.md and docs/**/*.md

@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>One real PostgreSQL for the blocks' database checks, started once for this assembly.</summary>
 [SetUpFixture]

@@ -6,9 +6,9 @@ using System.IO;
 using System.Text;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
-using Owin.HealthEndpoint;
-using Owin.HealthEndpoint.Plugin;
-using Owin.HealthEndpoint.Redis;
+using HealthEndpoint.Owin;
+using HealthEndpoint.Owin.Plugin;
+using HealthEndpoint.Owin.Redis;
 using StackExchange.Redis;
 
 // Usage: RedisConsumer <redis configuration> <redis-server PID>. The README's AppFunc quick start with the app's own multiplexer:
@@ -18,7 +18,7 @@ using StackExchange.Redis;
 var deadline = TimeSpan.FromSeconds(1);
 using var appMultiplexer = await ConnectionMultiplexer.ConnectAsync(args[0]);
 var redis = new RedisHealthCheck(appMultiplexer);
-var app = HealthEndpoint.Wrap(
+var app = HealthEndpointMiddleware.Wrap(
     _ => Task.CompletedTask,
     new HealthEndpointOptions { Redis = redis.CheckAsync, CheckTimeout = deadline, StatusCacheDuration = TimeSpan.Zero });
 

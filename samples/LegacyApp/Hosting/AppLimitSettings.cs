@@ -1,8 +1,8 @@
 using System;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Owin.HealthEndpoint;
-using Owin.HealthEndpoint.Hosting;
+using HealthEndpoint.Owin;
+using HealthEndpoint.Owin.Host.HttpListener;
 
 namespace LegacyApp.Hosting;
 

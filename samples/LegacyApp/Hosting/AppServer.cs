@@ -5,9 +5,9 @@ using System.Net;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Owin.HealthEndpoint;
-using Owin.HealthEndpoint.Hosting;
-using Owin.HealthEndpoint.Hosting.Kestrel;
+using HealthEndpoint.Owin;
+using HealthEndpoint.Owin.Host.HttpListener;
+using HealthEndpoint.Owin.Host.Kestrel;
 
 namespace LegacyApp.Hosting;
 
@@ -57,7 +57,7 @@ internal sealed class AppServer : IAsyncDisposable
                 throw new HealthEndpointConfigurationException(LegacySettings.UrlsKey, $"{LegacySettings.UrlsKey}: {exception.Message}");
             }
 
-            return new AppServer(kind, server.Prefixes, () => { server.Start(); return Task.CompletedTask; }, server.StopAsync, server.DisposeAsync);
+            return new AppServer(kind, server.Prefixes, () => server.StartAsync(), server.StopAsync, server.DisposeAsync);
         }
 
         var options = new KestrelOwinServerOptions

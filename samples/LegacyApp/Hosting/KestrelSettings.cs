@@ -1,8 +1,8 @@
 using System;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Owin.HealthEndpoint;
-using Owin.HealthEndpoint.Hosting.Kestrel;
+using HealthEndpoint.Owin;
+using HealthEndpoint.Owin.Host.Kestrel;
 
 namespace LegacyApp.Hosting;
 

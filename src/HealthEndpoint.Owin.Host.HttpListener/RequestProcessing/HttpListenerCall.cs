@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Threading;
+using HealthEndpoint.Owin.Hosting.Core;
 
-namespace Owin.HealthEndpoint.Hosting;
+namespace HealthEndpoint.Owin.Host.HttpListener;
 
 /// <summary>One request over <see cref="HttpListener"/>: the core's call, put on HttpListener's response.</summary>
 /// <remarks>

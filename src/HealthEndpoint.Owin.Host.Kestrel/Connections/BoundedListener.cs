@@ -2,9 +2,10 @@ using System;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.AspNetCore.Connections;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel.Connections;
+namespace HealthEndpoint.Owin.Host.Kestrel.Connections;
 
 /// <summary>
 /// A listener that takes a slot before each accept and hands it to the connection, which gives it back when Kestrel

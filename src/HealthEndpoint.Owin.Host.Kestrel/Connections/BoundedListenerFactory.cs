@@ -2,9 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.AspNetCore.Connections;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel.Connections;
+namespace HealthEndpoint.Owin.Host.Kestrel.Connections;
 
 /// <summary>
 /// Binds Kestrel's transport so that at most a fixed number of accepted connections are open at once, over every

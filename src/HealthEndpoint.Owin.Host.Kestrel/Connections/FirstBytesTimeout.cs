@@ -1,9 +1,10 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.AspNetCore.Connections;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel.Connections;
+namespace HealthEndpoint.Owin.Host.Kestrel.Connections;
 
 /// <summary>
 /// Closes a new connection that sends nothing within the request-headers timeout. Kestrel starts that timeout only

@@ -3,10 +3,11 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel.Connections;
+namespace HealthEndpoint.Owin.Host.Kestrel.Connections;
 
 /// <summary>
 /// An accepted connection, unchanged, that gives its <see cref="BoundedListener"/> slot back once Kestrel has

@@ -1,8 +1,9 @@
 using System;
 using System.Threading;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel;
+namespace HealthEndpoint.Owin.Host.Kestrel;
 
 /// <summary>
 /// Gives Kestrel the server's one logger, from <see cref="LogLevel.Warning"/> up: heartbeat stalls and failed

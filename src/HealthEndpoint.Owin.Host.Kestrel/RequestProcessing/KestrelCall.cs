@@ -3,12 +3,13 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Threading;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel;
+namespace HealthEndpoint.Owin.Host.Kestrel;
 
 /// <summary>One request over Kestrel: the core's call, put on Kestrel's features.</summary>
 /// <remarks>

@@ -1,10 +1,11 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Owin.HealthEndpoint.Hosting.Kestrel;
+namespace HealthEndpoint.Owin.Host.Kestrel;
 
 /// <summary>Kestrel's application contract over the core: one <see cref="KestrelCall"/> per request, run by the <see cref="CallRunner"/>.</summary>
 internal sealed class OwinApplication : IHttpApplication<KestrelCall>

@@ -1,4 +1,4 @@
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin.Plugin;
 
 /// <summary>
 /// A startup plugin: what a <see cref="PluginCatalog"/> factory creates for a name in the <c>Plugins</c> setting.

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin.Plugin;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 

@@ -1,7 +1,7 @@
 using System;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin.Plugin;
 
 /// <summary>The pipeline's startup log messages.</summary>
 internal static class PipelineLog

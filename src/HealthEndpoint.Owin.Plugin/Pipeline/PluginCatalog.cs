@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin.Plugin;
 
 /// <summary>The plugins a host knows by name, and how to create each one.</summary>
 /// <remarks>Names are matched case-insensitively, like configuration keys.</remarks>
@@ -11,7 +11,7 @@ public sealed class PluginCatalog
         new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The registered names, sorted.</summary>
-    public IReadOnlyList<string> Names
+    internal IReadOnlyList<string> Names
     {
         get
         {
@@ -49,7 +49,7 @@ public sealed class PluginCatalog
     /// <summary>True when a plugin of this name is registered.</summary>
     /// <param name="name">The name to look up.</param>
     /// <returns>Whether <see cref="Add"/> was called with that name.</returns>
-    public bool Contains(string name) => _factories.ContainsKey(name);
+    internal bool Contains(string name) => _factories.ContainsKey(name);
 
     internal IPlugin Create(string name, PluginContext context) =>
         _factories[name](context) ?? throw new InvalidOperationException($"The factory of plugin '{name}' returned null.");

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin.Plugin;
 
 /// <summary>What a host hands each plugin it creates: its configuration, logging and shared objects.</summary>
 public sealed class PluginContext
@@ -42,17 +42,10 @@ public sealed class PluginContext
 
     /// <summary>Where the host reports that it has started and that it is draining; plugins answer probes from it.</summary>
     /// <remarks>
-    /// A host that follows the <see cref="OwinKeys.HostOnAppDisposing"/> convention reports both by itself; others
+    /// A host that puts <c>host.OnAppDisposing</c> in each request (Katana's hosting engine, System.Web, this
+    /// project's hosts) reports both by itself; others
     /// call <see cref="HealthEndpointLifecycle.MarkStarted"/> once they serve requests and
     /// <see cref="HealthEndpointLifecycle.BeginDraining"/> when a graceful stop begins.
     /// </remarks>
     public HealthEndpointLifecycle Lifecycle { get; } = new HealthEndpointLifecycle();
-
-    /// <summary>The host's startup properties (Katana: <c>IAppBuilder.Properties</c>), if the app has them; default none.</summary>
-    /// <remarks>
-    /// Only needed for a host that signals <see cref="OwinKeys.HostOnAppDisposing"/> there and not in each request:
-    /// plugins then drain when that token is cancelled. Hosts that put the key in the request environment (Katana's
-    /// hosting engine, System.Web, this project's hosts) need nothing here.
-    /// </remarks>
-    public IDictionary<string, object>? HostProperties { get; set; }
 }

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin.Plugin;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
@@ -17,7 +17,7 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 public sealed class PluginPipeline : IDisposable
 {
     /// <summary>The configuration key of the ordered plugin list.</summary>
-    public const string PluginsKey = "Plugins";
+    internal const string PluginsKey = "Plugins";
 
     private readonly IReadOnlyList<IPlugin> _plugins;
 
@@ -28,7 +28,7 @@ public sealed class PluginPipeline : IDisposable
     }
 
     /// <summary>The plugins used when <c>Plugins</c> is not set: just <c>HealthEndpoint</c>.</summary>
-    public static IReadOnlyList<string> DefaultPlugins { get; } = new[] { "HealthEndpoint" };
+    internal static IReadOnlyList<string> DefaultPlugins { get; } = new[] { "HealthEndpoint" };
 
     /// <summary>The outermost app: what the server should run.</summary>
     public AppFunc App { get; }
@@ -56,7 +56,7 @@ public sealed class PluginPipeline : IDisposable
     /// <param name="context">Handed to every plugin as it is created.</param>
     /// <returns>The built pipeline; dispose it when the host stops.</returns>
     /// <exception cref="HealthEndpointConfigurationException">A name is unknown or listed twice.</exception>
-    public static PluginPipeline Build(AppFunc app, IEnumerable<string> pluginNames, PluginCatalog catalog, PluginContext context)
+    internal static PluginPipeline Build(AppFunc app, IEnumerable<string> pluginNames, PluginCatalog catalog, PluginContext context)
     {
         if (app is null)
         {
@@ -114,7 +114,7 @@ public sealed class PluginPipeline : IDisposable
     /// <param name="configuration">The host's configuration.</param>
     /// <returns>The names in list order; <see cref="DefaultPlugins"/> when the key is absent.</returns>
     /// <exception cref="HealthEndpointConfigurationException">An entry is empty or the array has gaps.</exception>
-    public static IReadOnlyList<string> ReadPluginNames(IConfiguration configuration)
+    internal static IReadOnlyList<string> ReadPluginNames(IConfiguration configuration)
     {
         if (configuration is null)
         {

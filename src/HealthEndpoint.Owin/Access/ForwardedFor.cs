@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>Reading the <c>X-Forwarded-For</c> request header: finding it, and parsing one of its entries.</summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using System;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>Strict parsing of one IP address in its plain text form, for access settings and forwarded headers.</summary>
 /// <remarks>

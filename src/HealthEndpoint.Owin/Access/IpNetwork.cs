@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>An IPv4 or IPv6 network in CIDR form (<c>10.0.0.0/8</c>, <c>fd00::/8</c>), or a single host.</summary>
 /// <remarks>

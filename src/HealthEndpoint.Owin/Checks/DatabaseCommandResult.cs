@@ -1,6 +1,6 @@
 using System;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>
 /// How <see cref="DatabaseHealthCheck"/> reads its command's first value: null, <see cref="DBNull"/> (also "no

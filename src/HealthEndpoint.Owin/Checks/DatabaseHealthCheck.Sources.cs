@@ -2,7 +2,7 @@ using System;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 // Where the check's connections come from: a provider factory and connection string (every target) or the app's
 // DbDataSource, which .NET 7 added to System.Data.Common; netstandard2.0 has no such type.

@@ -4,7 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>
 /// The <c>database</c> check: opens a connection from any ADO.NET provider and runs a command, <c>SELECT 1</c>
@@ -19,7 +19,7 @@ namespace Owin.HealthEndpoint;
 public sealed partial class DatabaseHealthCheck
 {
     /// <summary>The command run when none is given.</summary>
-    public const string DefaultCommandText = "SELECT 1";
+    internal const string DefaultCommandText = "SELECT 1";
 
     private readonly Func<DbConnection> _connectionFactory;
     private readonly string _commandText;

@@ -1,7 +1,7 @@
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>
 /// One probe of one dependency. The check is <c>ok</c> when the returned task completes, and <c>fail</c> when

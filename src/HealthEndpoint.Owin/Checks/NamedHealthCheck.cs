@@ -1,6 +1,6 @@
 using System;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>A custom check with the name it reports under in the status body.</summary>
 /// <remarks>

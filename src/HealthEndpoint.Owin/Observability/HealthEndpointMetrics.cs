@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>
 /// The health endpoint's metrics (README, "Metrics"): one <see cref="System.Diagnostics.Metrics.Meter"/> named
@@ -18,7 +18,7 @@ namespace Owin.HealthEndpoint;
 /// </remarks>
 internal sealed class HealthEndpointMetrics
 {
-    public const string MeterName = "HealthEndpoint.Owin";
+    public const string MeterName = HealthEndpointMiddleware.MeterName;
     public const string CheckNameTag = "healthendpoint.check.name";
     public const string CheckOutcomeTag = "healthendpoint.check.outcome";
     public const string RunResultTag = "healthendpoint.run.result";

@@ -2,7 +2,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>
 /// Renders the page served at <see cref="HealthEndpointOptions.MetricsPath"/>, for example Prometheus text from the

@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>The time the state-change log decides by; tests substitute fake time.</summary>
 /// <remarks>Internal and dependency-free on purpose: the core takes no TimeProvider package for this one use.</remarks>

@@ -1,7 +1,7 @@
 using System;
 using Microsoft.Extensions.Logging;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>The runner's log messages, defined once so that logging allocates no format state per call.</summary>
 /// <remarks>

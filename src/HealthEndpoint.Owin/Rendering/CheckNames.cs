@@ -1,4 +1,4 @@
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>
 /// The check names this library gives meaning to, in one place: the middleware's built-in slots, the renderers,

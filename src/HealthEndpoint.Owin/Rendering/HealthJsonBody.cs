@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>Renders check results as <c>application/health+json</c> (IETF draft-inadarei-api-health-check).</summary>
 /// <remarks>

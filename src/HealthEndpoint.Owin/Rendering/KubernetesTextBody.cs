@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>Renders a livez/readyz/startupz answer as plain text in the Kubernetes API server's style.</summary>
 /// <remarks>

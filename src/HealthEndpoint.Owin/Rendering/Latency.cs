@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>How a check's timing is written: the one format health+json and <c>?verbose</c> text share.</summary>
 internal static class Latency

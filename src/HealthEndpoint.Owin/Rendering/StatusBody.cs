@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Threading;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>A run's RT status body, encoded once: every status answer that reuses the run writes these bytes as they are.</summary>
 internal sealed class StatusBody

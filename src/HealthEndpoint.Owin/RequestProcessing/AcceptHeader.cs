@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>Content negotiation between the default JSON and <c>application/health+json</c>.</summary>
 /// <remarks>

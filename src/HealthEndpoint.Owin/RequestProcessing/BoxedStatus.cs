@@ -1,4 +1,4 @@
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>
 /// The status codes the library answers with, boxed once: <c>owin.ResponseStatusCode</c> and the metrics' status tag

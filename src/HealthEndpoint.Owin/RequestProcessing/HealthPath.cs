@@ -1,6 +1,6 @@
 using System;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>One configured health path and the allocation-free test of a request path against it.</summary>
 /// <remarks>

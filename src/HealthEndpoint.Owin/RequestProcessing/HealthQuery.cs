@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>The Kubernetes-style query of a health request (on when <see cref="HealthEndpointOptions.ProbeQueries"/> is): <c>?verbose</c> and <c>?exclude=&lt;check&gt;</c>.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>The body format a health request is answered in.</summary>
 internal enum HealthFormat

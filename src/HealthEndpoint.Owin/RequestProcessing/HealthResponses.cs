@@ -5,7 +5,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>Writes health responses: ping, status, a rendered answer (text or health+json), 404 and 405.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>Which health answer a request path asks for.</summary>
 internal enum HealthRouteKind

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>Maps a request path to the health answer it asks for — ping, status and the opt-in paths (livez, readyz, startupz, per-check, metrics) — or to none.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>The only three things a check can report to the caller.</summary>
 internal enum CheckOutcome

@@ -1,6 +1,6 @@
 using System;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>One check's result in a run: its name, its outcome and, when it ran, how long it took.</summary>
 internal readonly struct CheckResult

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Owin.HealthEndpoint;
+namespace HealthEndpoint.Owin;
 
 /// <summary>A finished check run: every check's result, sorted ordinally by name. Rendering is not its business.</summary>
 internal sealed class CheckRun

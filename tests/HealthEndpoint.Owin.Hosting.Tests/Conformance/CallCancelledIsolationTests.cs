@@ -1,7 +1,7 @@
 using System;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Conformance;
+namespace HealthEndpoint.Owin.Hosting.Tests.Conformance;
 
 /// <summary>
 /// A finished request's <c>owin.CallCancelled</c> never fires because a later request's client disconnects: an app

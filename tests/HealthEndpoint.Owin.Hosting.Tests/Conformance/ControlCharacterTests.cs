@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Conformance;
+namespace HealthEndpoint.Owin.Hosting.Tests.Conformance;
 
 /// <summary>
 /// CR, LF or another control character (HTAB apart) in <c>owin.ResponseReasonPhrase</c>, a response header value

@@ -4,8 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Conformance;
+namespace HealthEndpoint.Owin.Hosting.Tests.Conformance;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 

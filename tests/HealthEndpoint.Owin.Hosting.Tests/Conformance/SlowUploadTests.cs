@@ -8,7 +8,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Conformance;
+namespace HealthEndpoint.Owin.Hosting.Tests.Conformance;
 
 /// <summary>
 /// Ping survives clients that choose how long a thread blocks: with an app that reads its request body

@@ -1,7 +1,8 @@
 using System.Linq;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Hosting.Core;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Conformance;
+namespace HealthEndpoint.Owin.Hosting.Tests.Conformance;
 
 /// <summary>
 /// A status outside 100-599, a 101 without an upgrade, or another 1xx as the final status is not sent: the client

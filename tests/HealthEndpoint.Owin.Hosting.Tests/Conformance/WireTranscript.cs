@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Conformance;
+namespace HealthEndpoint.Owin.Hosting.Tests.Conformance;
 
 /// <summary>
 /// Everything a server sent on one connection, split into the responses a client would read from it: a reason

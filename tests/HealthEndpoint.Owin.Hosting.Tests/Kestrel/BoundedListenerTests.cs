@@ -3,13 +3,14 @@ using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Host.Kestrel.Connections;
+using HealthEndpoint.Owin.Hosting.Core;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Owin.HealthEndpoint.Hosting.Kestrel.Connections;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Kestrel;
+namespace HealthEndpoint.Owin.Hosting.Tests.Kestrel;
 
 /// <summary>
 /// The Kestrel host's accept bound over Kestrel's real socket transport, with this test in Kestrel's place: every

@@ -7,11 +7,12 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Tasks;
+using HealthEndpoint.Owin.Host.Kestrel;
+using HealthEndpoint.Owin.Hosting.Core;
+using HealthEndpoint.Owin.Testing;
 using Microsoft.Extensions.Logging;
-using Owin.HealthEndpoint.Hosting.Kestrel;
-using Owin.HealthEndpoint.Testing;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Kestrel;
+namespace HealthEndpoint.Owin.Hosting.Tests.Kestrel;
 
 /// <summary>
 /// The protections the Kestrel host keeps on (issue 10): header timeout, request-line and header limits, and a

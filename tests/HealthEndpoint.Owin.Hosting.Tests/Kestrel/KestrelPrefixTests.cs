@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Hosting.Kestrel;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Host.Kestrel;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Kestrel;
+namespace HealthEndpoint.Owin.Hosting.Tests.Kestrel;
 
 /// <summary>
 /// Which addresses a prefix binds on the Kestrel host: <c>localhost</c> and <c>+</c> answer on IPv4 and IPv6

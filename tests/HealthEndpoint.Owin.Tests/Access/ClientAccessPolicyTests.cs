@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 
-namespace Owin.HealthEndpoint.Tests.Access;
+namespace HealthEndpoint.Owin.Tests.Access;
 
 /// <summary>
 /// Who the client is (the peer, or X-Forwarded-For behind trusted proxies) and whether it is allowed.

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Owin.HealthEndpoint.Tests.Access;
+namespace HealthEndpoint.Owin.Tests.Access;
 
 /// <summary>Matching a client against the allowlist allocates nothing on .NET (kept apart from
 /// <see cref="IpNetworkTests"/>, which the .NET Framework pass also compiles, where the address bytes are copied).</summary>

@@ -1,8 +1,8 @@
 using System.Linq;
 using System.Net;
-using static Owin.HealthEndpoint.Tests.Access.NetworkProbes;
+using static HealthEndpoint.Owin.Tests.Access.NetworkProbes;
 
-namespace Owin.HealthEndpoint.Tests.Access;
+namespace HealthEndpoint.Owin.Tests.Access;
 
 /// <summary>CIDR parsing (strict) and membership for IPv4, IPv6 and IPv4-mapped IPv6.</summary>
 /// <remarks>

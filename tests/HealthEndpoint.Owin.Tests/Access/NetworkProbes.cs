@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 
-namespace Owin.HealthEndpoint.Tests.Access;
+namespace HealthEndpoint.Owin.Tests.Access;
 
 /// <summary>Parses networks and asks them about addresses for <see cref="IpNetworkTests"/>: the ends of a CIDR block,
 /// their neighbours, and addresses with chosen bits set.</summary>

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 
-namespace Owin.HealthEndpoint.Tests.Build;
+namespace HealthEndpoint.Owin.Tests.Build;
 
 /// <summary>
 /// One set of log event ids for the whole product: every <c>new EventId(id, "Name")</c> under src/ has an id and a

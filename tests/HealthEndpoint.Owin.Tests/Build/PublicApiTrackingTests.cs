@@ -1,9 +1,9 @@
 using System;
 using System.IO;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests.Build;
+namespace HealthEndpoint.Owin.Tests.Build;
 
 /// <summary>
 /// The public API is tracked for every library under src/: a small library placed as if it were one (it imports

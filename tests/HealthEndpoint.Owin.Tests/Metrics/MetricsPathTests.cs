@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests.Metrics;
+namespace HealthEndpoint.Owin.Tests.Metrics;
 
 /// <summary>The metrics path seam: answered in front of the app like every health path, rendered by the page.</summary>
 [TestFixture]

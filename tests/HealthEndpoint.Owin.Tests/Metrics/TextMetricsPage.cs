@@ -4,7 +4,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Tests.Metrics;
+namespace HealthEndpoint.Owin.Tests.Metrics;
 
 /// <summary>A metrics page that writes fixed text (or throws), and counts how often it was rendered.</summary>
 internal sealed class TextMetricsPage : MetricsPage

@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Probes;
 
 /// <summary>The allowlist in the middleware: 404 with an empty body for others, on every health path, whatever the method.</summary>
 [TestFixture]

@@ -4,9 +4,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Probes;
 
 /// <summary>Per-check latency where a caller asks for detail: health+json and <c>?verbose</c>; never in the RT JSON.</summary>
 [TestFixture]

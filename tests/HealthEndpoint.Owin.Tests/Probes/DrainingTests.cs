@@ -1,8 +1,8 @@
 using System.Threading;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Probes;
 
 /// <summary>Once the host begins draining, readiness and status answer 503 without running checks; liveness stays 200.</summary>
 [TestFixture]

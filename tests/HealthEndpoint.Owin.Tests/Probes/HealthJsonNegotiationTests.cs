@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Probes;
 
 /// <summary>application/health+json is chosen by Accept, only when switched on; the RT JSON stays the default.</summary>
 [TestFixture]

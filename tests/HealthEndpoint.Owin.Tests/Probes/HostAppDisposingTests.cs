@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Probes;
 
 /// <summary>
 /// A host that follows the <c>host.OnAppDisposing</c> convention reports its start and its graceful stop with no
@@ -75,7 +75,7 @@ public sealed class HostAppDisposingTests
     public async Task Wrap_WithoutHostSignals_StaysStartingAndReady()
     {
         var properties = new Dictionary<string, object> { ["host.AppName"] = "no token here" };
-        var app = HealthEndpoint.Wrap(new RecordingApp().Invoke, ProbeFixture.AllOn(), properties);
+        var app = new HealthEndpointMiddleware(new RecordingApp().Invoke, ProbeFixture.AllOn(), properties).Invoke;
 
         var startup = OwinEnvironment.Create("GET", "/startupz");
         await app(startup);

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Owin.HealthEndpoint.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Probes;
 
 /// <summary>
 /// Replaces the measured parts of an answer (a check's milliseconds, health+json's <c>observedValue</c> and

@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Probes;
 
 /// <summary>livez, readyz, startupz, per-check paths, ?verbose and ?exclude — and that all of them are off by default.</summary>
 [TestFixture]

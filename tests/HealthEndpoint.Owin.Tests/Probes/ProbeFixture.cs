@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
-namespace Owin.HealthEndpoint.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Probes;
 
 /// <summary>Builds a middleware with every probe family on, and sends it one request.</summary>
 internal static class ProbeFixture

@@ -1,5 +1,5 @@
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
 namespace HealthEndpoint.Probe.Tests.Live;
 

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Probe;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Probe;
+using HealthEndpoint.Owin.Testing;
 
 namespace HealthEndpoint.Probe.Tests.Live;
 

@@ -1,6 +1,6 @@
 using System;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Testing;
+using HealthEndpoint.Owin.Testing;
 
 namespace HealthEndpoint.Probe.Tests.Live;
 

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 
-namespace Owin.HealthEndpoint.Testing;
+namespace HealthEndpoint.Owin.Testing;
 
 /// <summary>Builds plain OWIN environment dictionaries, as a server would, and reads the response back.</summary>
 public static class OwinEnvironment

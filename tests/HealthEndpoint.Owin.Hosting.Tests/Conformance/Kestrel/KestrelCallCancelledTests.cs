@@ -1,7 +1,7 @@
 using System;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Conformance.Kestrel;
+namespace HealthEndpoint.Owin.Hosting.Tests.Conformance.Kestrel;
 
 /// <summary>
 /// The control of CallCancelledIsolationTests, on the host whose token follows the client: the reset that must leave

@@ -4,9 +4,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Net.Sockets;
 using System.Threading.Tasks;
-using Owin.HealthEndpoint.Hosting.Kestrel;
+using HealthEndpoint.Owin.Host.Kestrel;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Conformance.Kestrel;
+namespace HealthEndpoint.Owin.Hosting.Tests.Conformance.Kestrel;
 
 /// <summary>
 /// A client's fault in the request body stays the client's: past <c>MaxRequestBodySize</c> → 413, under

@@ -4,7 +4,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Conformance.Kestrel;
+namespace HealthEndpoint.Owin.Hosting.Tests.Conformance.Kestrel;
 
 /// <summary>
 /// A prefix's path means what it says on the Kestrel host: a request whose path lies outside every prefix of the

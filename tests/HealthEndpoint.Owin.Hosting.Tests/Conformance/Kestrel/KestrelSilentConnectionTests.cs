@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading.Tasks;
 
-namespace Owin.HealthEndpoint.Hosting.Tests.Conformance.Kestrel;
+namespace HealthEndpoint.Owin.Hosting.Tests.Conformance.Kestrel;
 
 /// <summary>
 /// A connection that connects and sends nothing is closed by <c>RequestHeadersTimeout</c> (plus Kestrel's 1 s
