@@ -116,9 +116,9 @@ internal static class HealthEndpointConfiguration
         bool checkRedis;
         switch (OptInSettings.Flag(Value(configuration, CheckRedisKey)))
         {
-            case OptInSettings.Unset: checkRedis = sessionsInRedis; break;
-            case OptInSettings.On: checkRedis = true; break;
-            case OptInSettings.Off: checkRedis = false; break;
+            case OptInSettings.Switch.Unset: checkRedis = sessionsInRedis; break;
+            case OptInSettings.Switch.On: checkRedis = true; break;
+            case OptInSettings.Switch.Off: checkRedis = false; break;
             default:
                 add(CheckRedisKey, "must be true, false, or unset to follow WebSession:Class.");
                 return (null, null);

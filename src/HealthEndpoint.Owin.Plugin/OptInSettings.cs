@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace HealthEndpoint.Owin.Plugin;
 
-/// <summary>Reads the opt-in settings (Kubernetes-style paths, health+json, allowlist), all off when unset, so that the RT contract stays as it is.</summary>
+/// <summary>Reads the opt-in settings (Kubernetes-style paths, health+json, allowlist), all off when unset, so that the default answers stay as it is.</summary>
 /// <remarks>
 /// Keys: <c>HealthEndpoint:LivePath</c>, <c>:ReadyPath</c>, <c>:StartupPath</c> (a path turns the probe on; unset
 /// or empty = off), <c>:PerCheckPaths</c>, <c>:ProbeQueries</c>, <c>:HealthJson</c> (true, false, 1, 0, unset = false),
@@ -13,10 +13,14 @@ namespace HealthEndpoint.Owin.Plugin;
 /// </remarks>
 internal static class OptInSettings
 {
-    public const int Unset = 0;
-    public const int On = 1;
-    public const int Off = 2;
-    public const int Invalid = 3;
+    /// <summary>What a true/false setting holds: unset can mean "follow another setting", and a typo is reported.</summary>
+    public enum Switch
+    {
+        Unset,
+        On,
+        Off,
+        Invalid,
+    }
 
     private const string Section = HealthEndpointConfiguration.Section + ":";
     private static readonly char[] ListSeparators = [';', ',', ' '];
@@ -26,20 +30,20 @@ internal static class OptInSettings
         options.LivePath = Path(configuration, nameof(options.LivePath));
         options.ReadyPath = Path(configuration, nameof(options.ReadyPath));
         options.StartupPath = Path(configuration, nameof(options.StartupPath));
-        options.PerCheckPaths = Switch(configuration, nameof(options.PerCheckPaths), add);
-        options.ProbeQueries = Switch(configuration, nameof(options.ProbeQueries), add);
-        options.HealthJson = Switch(configuration, nameof(options.HealthJson), add);
+        options.PerCheckPaths = IsOn(configuration, nameof(options.PerCheckPaths), add);
+        options.ProbeQueries = IsOn(configuration, nameof(options.ProbeQueries), add);
+        options.HealthJson = IsOn(configuration, nameof(options.HealthJson), add);
         AddAll(options.AllowedNetworks, List(configuration, nameof(options.AllowedNetworks)));
         AddAll(options.TrustedProxies, List(configuration, nameof(options.TrustedProxies)));
     }
 
-    /// <summary>Reads a true/false/1/0 setting, case-insensitively, as <see cref="Unset"/>, <see cref="On"/>, <see cref="Off"/> or <see cref="Invalid"/>.</summary>
-    public static int Flag(string? value) => value?.Trim().ToUpperInvariant() switch
+    /// <summary>Reads a true/false/1/0 setting, case-insensitively.</summary>
+    public static Switch Flag(string? value) => value?.Trim().ToUpperInvariant() switch
     {
-        null or "" => Unset,
-        "TRUE" or "1" => On,
-        "FALSE" or "0" => Off,
-        _ => Invalid,
+        null or "" => Switch.Unset,
+        "TRUE" or "1" => Switch.On,
+        "FALSE" or "0" => Switch.Off,
+        _ => Switch.Invalid,
     };
 
     /// <summary>A list setting under <c>HealthEndpoint:</c>: a JSON array, or one string split at <c>;</c>, <c>,</c> or spaces.</summary>
@@ -74,14 +78,14 @@ internal static class OptInSettings
         return string.IsNullOrEmpty(value) ? null : value;
     }
 
-    private static bool Switch(IConfiguration configuration, string setting, Action<string, string> add)
+    private static bool IsOn(IConfiguration configuration, string setting, Action<string, string> add)
     {
         var key = Section + setting;
         switch (Flag(HealthEndpointConfiguration.Value(configuration, key)))
         {
-            case On:
+            case Switch.On:
                 return true;
-            case Invalid:
+            case Switch.Invalid:
                 add(key, "must be true or false.");
                 return false;
             default:

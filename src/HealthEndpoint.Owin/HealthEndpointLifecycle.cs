@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Threading;
 
 namespace HealthEndpoint.Owin;
@@ -8,9 +7,9 @@ namespace HealthEndpoint.Owin;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A host that follows the <see cref="OwinKeys.HostOnAppDisposing"/> convention reports both without any code in
-/// the app: the first health request it delivers marks the endpoint started, and the cancellation of its token
-/// begins draining. Hosts without that key call <see cref="MarkStarted"/> once they are ready to serve (the startup
+/// A host that puts <c>host.OnAppDisposing</c> in each request, or in the startup properties handed to the
+/// middleware, reports both without any code in the app: the first health request it delivers marks the endpoint
+/// started, and the cancellation of its token begins draining. Hosts without that key call <see cref="MarkStarted"/> once they are ready to serve (the startup
 /// path turns 200) and <see cref="BeginDraining"/> when a graceful stop begins (the status and readiness paths turn
 /// 503, so that load balancers stop sending traffic before the listener closes).
 /// </para>
@@ -40,32 +39,4 @@ public sealed class HealthEndpointLifecycle
 
     /// <summary>Reports that a graceful stop has begun; status and readiness answer 503 from now on.</summary>
     public void BeginDraining() => Interlocked.Exchange(ref _state, Draining);
-
-    /// <summary>Reads what a health request's environment says about the host (see <see cref="OwinKeys.HostOnAppDisposing"/>).</summary>
-    /// <param name="environment">The environment of a request that reached a health path.</param>
-    /// <param name="hostProperties">The startup properties' token, when the app handed them over.</param>
-    internal void Observe(IDictionary<string, object> environment, HostAppDisposing hostProperties)
-    {
-        if (environment.TryGetValue(OwinKeys.HostOnAppDisposing, out var value) && value is CancellationToken requestToken)
-        {
-            Observe(requestToken);
-        }
-        else if (hostProperties.IsPresent)
-        {
-            Observe(hostProperties.Token);
-        }
-    }
-
-    private void Observe(CancellationToken appDisposing)
-    {
-        // A host delivered this request, so it has started; a token already cancelled means its stop has begun.
-        if (appDisposing.IsCancellationRequested)
-        {
-            BeginDraining();
-        }
-        else
-        {
-            MarkStarted();
-        }
-    }
 }

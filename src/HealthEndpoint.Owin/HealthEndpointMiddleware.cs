@@ -11,10 +11,11 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// the app it wraps, and passes every other request to that app untouched.
 /// </summary>
 /// <remarks>
-/// It follows the OWIN middleware-class convention, so a Katana app can add it with
-/// <c>app.Use(typeof(HealthEndpointMiddleware), options)</c>; this library does not reference Owin.dll.
-/// <see cref="HealthEndpointMiddleware.Wrap(AppFunc, HealthEndpointOptions)"/> is the same thing for code that composes
-/// <c>AppFunc</c>s by hand. Hosts report their start and graceful stop through <see cref="OwinKeys.HostOnAppDisposing"/>.
+/// It follows the OWIN middleware-class convention, so a Katana app adds it with
+/// <c>app.Use(typeof(HealthEndpointMiddleware), options, app.Properties)</c>; this library does not reference
+/// Owin.dll. <see cref="Wrap(AppFunc, HealthEndpointOptions)"/> is the same thing for code that composes
+/// <c>AppFunc</c>s by hand. Hosts report their start and graceful stop through <c>host.OnAppDisposing</c>, in each
+/// request or in the startup properties; a host without it calls <see cref="HealthEndpointOptions.Lifecycle"/>.
 /// </remarks>
 public sealed class HealthEndpointMiddleware
 {
@@ -28,10 +29,8 @@ public sealed class HealthEndpointMiddleware
     private readonly HealthRouter _router;
     private readonly HealthResponder _responder;
     private readonly ClientAccessPolicy? _access;
-    private readonly MetricsResponder? _metricsPage;
+    private readonly MetricsResponder? _metricsResponder;
     private readonly HealthEndpointMetrics _metrics;
-    private readonly bool _healthJson;
-    private readonly bool _queries;
 
     /// <summary>Creates the middleware, validating and copying <paramref name="options"/>.</summary>
     /// <param name="next">The app to call for every request that is not a health request.</param>
@@ -49,7 +48,7 @@ public sealed class HealthEndpointMiddleware
     /// <param name="next">The app to call for every request that is not a health request.</param>
     /// <param name="options">The paths, checks and limits.</param>
     /// <param name="hostProperties">
-    /// The host's startup properties; when they hold <see cref="OwinKeys.HostOnAppDisposing"/>, its cancellation
+    /// The host's startup properties; when they hold <c>host.OnAppDisposing</c>, its cancellation
     /// begins draining and the first health request counts as the host's start. <see langword="null"/> = none.
     /// </param>
     /// <exception cref="HealthEndpointConfigurationException">A setting is invalid; the message names it.</exception>
@@ -75,10 +74,8 @@ public sealed class HealthEndpointMiddleware
         _router = new HealthRouter(options, slots.ConvertAll(slot => slot.Name));
         _metrics = new HealthEndpointMetrics(slots);
         var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger, _metrics, options.Clock);
-        _responder = new HealthResponder(runner, options, HostAppDisposing.Read(hostProperties, options.Lifecycle));
-        _metricsPage = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
-        _healthJson = options.HealthJson;
-        _queries = options.ProbeQueries;
+        _responder = new HealthResponder(runner, options, new HostSignal(hostProperties, options.Lifecycle));
+        _metricsResponder = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
         if (options.AllowedNetworks.Count > 0)
         {
             _access = new ClientAccessPolicy(
@@ -130,35 +127,19 @@ public sealed class HealthEndpointMiddleware
         // Others learn nothing, not even which paths exist or which methods they take (GitLab's model).
         if (route.Kind == HealthRouteKind.UnknownCheck || (_access is not null && !_access.Allows(environment)))
         {
-            return HealthResponses.WriteNotFoundAsync(environment);
+            return ResponseWriter.WriteNotFoundAsync(environment);
         }
 
         // HTTP methods are case-sensitive (RFC 9110 section 9.1): "get" is not GET, and gets 405 like any other.
         var method = environment.TryGetValue(OwinKeys.RequestMethod, out var value) ? value as string : null;
         if (method != "GET" && method != "HEAD")
         {
-            return HealthResponses.WriteMethodNotAllowedAsync(environment);
+            return ResponseWriter.WriteMethodNotAllowedAsync(environment);
         }
 
         var includeBody = method == "GET";
-        if (route.Kind == HealthRouteKind.Metrics)
-        {
-            return _metricsPage!.AnswerAsync(environment, includeBody);
-        }
-
-        // The default ping and status with nothing to negotiate (health+json off) or select (queries off, no
-        // per-check path) are most of the traffic: they skip building the request value.
-        if (!_healthJson && route.Kind == HealthRouteKind.Ping)
-        {
-            return HealthResponses.WritePingAsync(environment, includeBody);
-        }
-
-        if (!_healthJson && !_queries && route.Kind == HealthRouteKind.Status && route.Check is null)
-        {
-            return _responder.AnswerStatusAsync(environment, includeBody);
-        }
-
-        var request = HealthRequest.Read(environment, route, includeBody, _healthJson, _queries);
-        return _responder.AnswerAsync(environment, request);
+        return route.Kind == HealthRouteKind.Metrics
+            ? _metricsResponder!.AnswerAsync(environment, includeBody)
+            : _responder.AnswerAsync(environment, route, includeBody);
     }
 }

@@ -34,7 +34,7 @@ public sealed class HealthEndpointOptions
     /// <summary>The Kubernetes-style startup path, for example <c>/startupz</c>; <see langword="null"/> (default) = off.</summary>
     /// <remarks>
     /// 503 <c>[-]started fail</c> until the host has started, then 200: a host that follows the
-    /// <see cref="OwinKeys.HostOnAppDisposing"/> convention reports it with its first health request; others call
+    /// <c>host.OnAppDisposing</c> convention reports it with its first health request; others call
     /// <see cref="HealthEndpointLifecycle.MarkStarted"/> on <see cref="Lifecycle"/>.
     /// </remarks>
     public string? StartupPath { get; set; }
@@ -54,7 +54,7 @@ public sealed class HealthEndpointOptions
     public bool PerCheckPaths { get; set; }
 
     /// <summary>Honours <c>?verbose</c> and <c>?exclude=&lt;check&gt;</c> on the status and probe paths. Default off.</summary>
-    /// <remarks>Off, the query string is ignored, as the RT contract requires.</remarks>
+    /// <remarks>Off, the query string is ignored: the default answers never depend on it.</remarks>
     public bool ProbeQueries { get; set; }
 
     /// <summary>Answers <c>application/health+json</c> (IETF draft) to requests whose <c>Accept</c> asks for it. Default off.</summary>
@@ -74,7 +74,7 @@ public sealed class HealthEndpointOptions
 
     /// <summary>Where the host reports that it has started and that it is draining.</summary>
     /// <remarks>
-    /// Hosts that put <see cref="OwinKeys.HostOnAppDisposing"/> in the request environment report both through it.
+    /// Hosts that put <c>host.OnAppDisposing</c> in the request environment report both through it.
     /// While draining, the status and readiness paths answer 503 without running checks; ping and liveness stay 200.
     /// </remarks>
     public HealthEndpointLifecycle Lifecycle { get; internal set; } = new HealthEndpointLifecycle();

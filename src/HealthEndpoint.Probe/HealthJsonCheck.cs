@@ -39,7 +39,7 @@ internal static class HealthJsonCheck
         return state is null ? null : new StatusCheck(name, state, latency);
     }
 
-    /// <summary>The draft's top-level or per-check status in RT words: pass is ok; fail and warn stay.</summary>
+    /// <summary>The draft's top-level or per-check status in the compact document's words: pass is ok; fail and warn stay.</summary>
     public static string? StateOf(string? draftStatus) => draftStatus switch
     {
         "pass" => "ok",

@@ -32,7 +32,7 @@ internal static class HttpProbe
     /// <param name="timeout">Deadline for connect, request and body together.</param>
     /// <param name="detail">
     /// Ask for <c>application/health+json</c> first, whose checks carry their latency; a server without it (or with
-    /// <c>HealthJson</c> off) answers the RT JSON or <c>pong</c> as it would anyway.
+    /// <c>HealthJson</c> off) answers the compact status document or <c>pong</c> as it would anyway.
     /// </param>
     /// <param name="cancellationToken">Stops the probe early (e.g. tests); not a timeout.</param>
     public static async Task<ProbeResult> GetAsync(Uri url, TimeSpan timeout, bool detail = false, CancellationToken cancellationToken = default)

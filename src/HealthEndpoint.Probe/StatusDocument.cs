@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace HealthEndpoint.Probe;
 
 /// <summary>
-/// A HealthEndpoint status body, read strictly: the RT JSON
+/// A HealthEndpoint status body, read strictly: the compact document
 /// <c>{"checks":{"database":"ok","redis":"skipped"},"status":"ok"}</c> (<c>status</c> <c>ok</c> or <c>fail</c>;
 /// <c>checks</c>, optional, maps names to <c>ok</c>, <c>fail</c> or <c>skipped</c>), or health+json, where
 /// <c>status</c> is <c>pass</c>, <c>warn</c> or <c>fail</c> and each check is an array of draft check objects that

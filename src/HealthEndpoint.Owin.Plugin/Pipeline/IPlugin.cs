@@ -6,7 +6,7 @@ namespace HealthEndpoint.Owin.Plugin;
 /// <remarks>
 /// Implement <see cref="IWrapPlugin"/> to wrap the app, and <see cref="System.IDisposable"/> to release what the
 /// plugin holds when the host stops. A plugin with neither is created (its constructor may register things) and
-/// skipped when the pipeline is built, as Request Tracker loads a plugin that has no <c>PSGIWrap</c>.
+/// skipped when the pipeline is built.
 /// </remarks>
 #pragma warning disable CA1040 // Empty on purpose: it types the catalog's factories; the contracts are the interfaces above.
 public interface IPlugin

@@ -7,8 +7,8 @@ namespace HealthEndpoint.Owin.Plugin;
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
 /// <summary>
-/// The wrap contract of a startup plugin, the OWIN counterpart of Request Tracker's <c>PSGIWrap</c>: given the
-/// app built so far, return the app that replaces it.
+/// A startup plugin that is middleware: given the app built so far, it returns the app that replaces it, as an
+/// OWIN middleware wraps its <c>next</c>.
 /// </summary>
 /// <remarks>A plugin that does not implement this is created, and skipped when the pipeline is built.</remarks>
 public interface IWrapPlugin : IPlugin

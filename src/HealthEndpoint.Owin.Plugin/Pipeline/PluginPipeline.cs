@@ -10,9 +10,8 @@ namespace HealthEndpoint.Owin.Plugin;
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
 /// <summary>
-/// The app as wrapped by the plugins of the <c>Plugins</c> setting, built once at startup the way Request
-/// Tracker builds its PSGI app: each plugin with the wrap contract wraps the app built so far, so the
-/// <em>last</em> plugin listed is the outermost.
+/// The app as wrapped by the plugins of the <c>Plugins</c> setting, built once at startup: each
+/// <see cref="IWrapPlugin"/> wraps the app built so far, so the <em>last</em> plugin listed is the outermost.
 /// </summary>
 public sealed class PluginPipeline : IDisposable
 {

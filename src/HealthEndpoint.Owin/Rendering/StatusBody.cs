@@ -3,7 +3,7 @@ using System.Threading;
 
 namespace HealthEndpoint.Owin;
 
-/// <summary>A run's RT status body, encoded once: every status answer that reuses the run writes these bytes as they are.</summary>
+/// <summary>A run's compact status document, encoded once: every status answer that reuses the run writes these bytes as they are.</summary>
 internal sealed class StatusBody
 {
     private StatusBody(CheckRun run)

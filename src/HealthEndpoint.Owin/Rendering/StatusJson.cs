@@ -4,7 +4,7 @@ using System.Text;
 
 namespace HealthEndpoint.Owin;
 
-/// <summary>Encodes check results as the canonical RT status body.</summary>
+/// <summary>Encodes check results as the compact status document: <c>{"checks":{"database":"ok",…},"status":"ok"}</c>, names sorted.</summary>
 /// <remarks>
 /// Canonical means: keys sorted ordinally, no whitespace, no trailing newline, for example
 /// <c>{"checks":{"database":"ok","redis":"skipped"},"status":"ok"}</c>. Only check names (validated to

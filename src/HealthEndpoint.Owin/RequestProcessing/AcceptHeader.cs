@@ -8,7 +8,7 @@ namespace HealthEndpoint.Owin;
 /// <remarks>
 /// health+json is chosen only when the client names it with a non-zero quality that no range matching
 /// <c>application/json</c> beats (RFC 9110 section 12.5.1). <c>*/*</c> alone, a browser's Accept, or no Accept at
-/// all keep the default, so existing monitoring that parses the RT body never sees a change.
+/// all keep the default, so existing monitoring that parses the compact status document never sees a change.
 /// </remarks>
 internal static class AcceptHeader
 {

@@ -6,11 +6,12 @@ namespace HealthEndpoint.Owin;
 
 using Results = IReadOnlyList<CheckResult>;
 
-/// <summary>Answers a matched GET or HEAD health request in the format and with the checks it asks for.</summary>
+/// <summary>Decides the answer to a matched GET or HEAD health request: which checks, in which format, healthy or not.</summary>
 /// <remarks>
-/// The RT answers (ping's <c>pong</c>, status's JSON encoded once per run) are written as they are; only the
-/// opt-in features (a per-check path, <c>?exclude</c>, <c>?verbose</c>, health+json, livez/readyz/startupz)
-/// render a body per request. While the host drains, status and readiness answer 503 without running checks.
+/// The compact answers (ping's <c>pong</c>, status's document encoded once per run) are written as they are; only the
+/// opt-in features (a per-check path, <c>?exclude</c>, <c>?verbose</c>, health+json, livez/readyz/startupz) render a
+/// body per request. While the host drains, status and readiness answer 503 without running checks.
+/// <see cref="ResponseWriter"/> writes every answer.
 /// </remarks>
 internal sealed class HealthResponder
 {
@@ -22,40 +23,47 @@ internal sealed class HealthResponder
 
     private readonly HealthCheckRunner _runner;
     private readonly StatusBody.Cache _statusBodies = new();
-    private readonly HealthEndpointLifecycle _lifecycle;
-    private readonly HostAppDisposing _hostProperties;
+    private readonly HostSignal _host;
+    private readonly bool _healthJson;
+    private readonly bool _queries;
     private readonly string _liveName;
     private readonly string _readyName;
     private readonly string _startupName;
 
-    public HealthResponder(HealthCheckRunner runner, HealthEndpointOptions options, HostAppDisposing hostProperties)
+    public HealthResponder(HealthCheckRunner runner, HealthEndpointOptions options, HostSignal host)
     {
         _runner = runner;
-        _lifecycle = options.Lifecycle;
-        _hostProperties = hostProperties;
+        _host = host;
+        _healthJson = options.HealthJson;
+        _queries = options.ProbeQueries;
         _liveName = LastSegment(options.LivePath);
         _readyName = LastSegment(options.ReadyPath);
         _startupName = LastSegment(options.StartupPath);
     }
 
-    public Task AnswerAsync(IDictionary<string, object> environment, in HealthRequest request)
+    public Task AnswerAsync(IDictionary<string, object> environment, HealthRoute route, bool includeBody)
     {
-        switch (request.Route.Kind)
+        var request = HealthRequest.Read(environment, route, includeBody, _healthJson, _queries);
+        switch (route.Kind)
         {
             case HealthRouteKind.Ping:
-                return request.Format == HealthFormat.Rt
-                    ? HealthResponses.WritePingAsync(environment, request.IncludeBody)
+                return request.Format == HealthFormat.Compact
+                    ? ResponseWriter.WritePingAsync(environment, includeBody)
                     : Write(environment, request, NoChecks, healthy: true);
             case HealthRouteKind.Live:
                 return Write(environment, request, Alive, healthy: true);
-            case HealthRouteKind.Startup:
-                _lifecycle.Observe(environment, _hostProperties);
-                var started = _lifecycle.HasStarted;
-                return Write(environment, request, started ? Started : NotStarted, started);
         }
 
-        _lifecycle.Observe(environment, _hostProperties);
-        if (_lifecycle.IsDraining)
+        // Startup, status, readiness and per-check answers depend on the host's state.
+        _host.Observe(environment);
+        var lifecycle = _host.Lifecycle;
+        if (route.Kind == HealthRouteKind.Startup)
+        {
+            var started = lifecycle.HasStarted;
+            return Write(environment, request, started ? Started : NotStarted, started);
+        }
+
+        if (lifecycle.IsDraining)
         {
             return Write(environment, request, Draining, healthy: false);
         }
@@ -66,31 +74,6 @@ internal sealed class HealthResponder
             : WriteRunAsync(environment, request, run);
     }
 
-    /// <summary>
-    /// The RT status with nothing to negotiate or select (health+json and queries off, no per-check path): the
-    /// run's body as it is, without a <see cref="HealthRequest"/> — the answer a load balancer asks for most.
-    /// </summary>
-    public Task AnswerStatusAsync(IDictionary<string, object> environment, bool includeBody)
-    {
-        _lifecycle.Observe(environment, _hostProperties);
-        if (_lifecycle.IsDraining)
-        {
-            var request = HealthRequest.Read(environment, HealthRoute.Status, includeBody, healthJsonOn: false, queriesOn: false);
-            return Write(environment, request, Draining, healthy: false);
-        }
-
-        var run = _runner.GetRunAsync();
-        return run.IsCompleted
-            ? HealthResponses.WriteStatusAsync(environment, _statusBodies.For(run.Result), includeBody)
-            : WriteStatusAsync(environment, run, includeBody);
-    }
-
-    private async Task WriteStatusAsync(IDictionary<string, object> environment, Task<CheckRun> run, bool includeBody)
-    {
-        var finished = await run.ConfigureAwait(false);
-        await HealthResponses.WriteStatusAsync(environment, _statusBodies.For(finished), includeBody).ConfigureAwait(false);
-    }
-
     private async Task WriteRunAsync(IDictionary<string, object> environment, HealthRequest request, Task<CheckRun> run)
     {
         var finished = await run.ConfigureAwait(false);
@@ -99,10 +82,10 @@ internal sealed class HealthResponder
 
     private Task WriteRun(IDictionary<string, object> environment, in HealthRequest request, CheckRun run)
     {
-        // The RT status answer: the run's body, encoded once and shared by every answer that reuses the run.
-        if (request.Format == HealthFormat.Rt && request.Route.Check is null && !request.Query.ExcludesAny)
+        // The answer a load balancer asks for most: the run's body, encoded once and shared by every answer that reuses the run.
+        if (request.IsWholeCompactStatus)
         {
-            return HealthResponses.WriteStatusAsync(environment, _statusBodies.For(run), request.IncludeBody);
+            return ResponseWriter.WriteStatusAsync(environment, _statusBodies.For(run), request.IncludeBody);
         }
 
         var selected = Select(run.Checks, request.Route.Check, request.Query);
@@ -114,10 +97,10 @@ internal sealed class HealthResponder
         var (contentType, body) = request.Format switch
         {
             HealthFormat.HealthJson => (AcceptHeader.HealthJsonMediaType, HealthJsonBody.Encode(checks, healthy)),
-            HealthFormat.Rt => ("application/json", StatusJson.Encode(checks, healthy)),
+            HealthFormat.Compact => ("application/json", StatusJson.Encode(checks, healthy)),
             _ => ("text/plain; charset=utf-8", KubernetesTextBody.Encode(TextName(request.Route.Kind), checks, healthy, request.Query.Verbose)),
         };
-        return HealthResponses.WriteAsync(environment, healthy, contentType, body, request.IncludeBody);
+        return ResponseWriter.WriteAsync(environment, healthy, contentType, body, request.IncludeBody);
     }
 
     private string TextName(HealthRouteKind kind) => kind switch

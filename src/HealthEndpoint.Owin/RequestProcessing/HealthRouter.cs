@@ -6,7 +6,7 @@ namespace HealthEndpoint.Owin;
 
 /// <summary>Maps a request path to the health answer it asks for — ping, status and the opt-in paths (livez, readyz, startupz, per-check, metrics) — or to none.</summary>
 /// <remarks>
-/// Built once from the options. <see cref="Match"/> tests the two RT paths first, inline, and looks at the opt-in
+/// Built once from the options. <see cref="Match"/> tests ping and status first, inline, and looks at the opt-in
 /// paths only when one is on, so that with the defaults a request for the app costs two length comparisons and
 /// no allocation. A new exact path is one <see cref="HealthRouteKind"/> member and one <c>AddIfOn</c> line.
 /// </remarks>

@@ -41,10 +41,10 @@ internal sealed class MetricsResponder
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             PageFailed(_logger, exception);
-            await HealthResponses.WriteServerErrorAsync(environment).ConfigureAwait(false);
+            await ResponseWriter.WriteServerErrorAsync(environment).ConfigureAwait(false);
             return;
         }
 
-        await HealthResponses.WriteAsync(environment, healthy: true, _page.ContentType, body, includeBody).ConfigureAwait(false);
+        await ResponseWriter.WriteAsync(environment, healthy: true, _page.ContentType, body, includeBody).ConfigureAwait(false);
     }
 }

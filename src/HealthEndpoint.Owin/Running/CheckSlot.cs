@@ -40,7 +40,7 @@ internal sealed class CheckSlot
     public void Abandon(Task operation) => Volatile.Write(ref _abandoned, operation);
 
     /// <summary>Returns the operation still in progress, if any, else starts a new one with this token.</summary>
-    public Task Acquire(CancellationToken cancellationToken)
+    public Task JoinOrStart(CancellationToken cancellationToken)
     {
         lock (_gate)
         {

@@ -131,7 +131,7 @@ internal sealed class HealthCheckRunner
                 continue;
             }
 
-            var operation = slot.Acquire(deadlineSource.Token);
+            var operation = slot.JoinOrStart(deadlineSource.Token);
             operations.Add(operation);
             results[i] = AwaitCheckResultAsync(slot, operation, deadline, started, startedAt);
         }

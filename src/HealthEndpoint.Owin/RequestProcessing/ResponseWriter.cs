@@ -13,7 +13,7 @@ namespace HealthEndpoint.Owin;
 /// the OWIN contract lets anything downstream of us (a server, an outer middleware) change them in place.
 /// No response ever carries Set-Cookie, exception text or anything else that is not written here.
 /// </remarks>
-internal static class HealthResponses
+internal static class ResponseWriter
 {
     /// <summary>The Cache-Control of every answer the library writes: a probe must never see a cached one.</summary>
     internal const string NoStore = "no-store, no-cache";
