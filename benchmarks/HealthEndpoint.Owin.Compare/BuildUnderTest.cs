@@ -35,7 +35,7 @@ internal static class BuildUnderTest
         optionsType.GetProperty("StatusCacheDuration")!.SetValue(options, TimeSpan.FromHours(1));
 
         var check = Delegate.CreateDelegate(Type(core, "HealthCheck"), typeof(BuildUnderTest).GetMethod(nameof(NoOpCheck))!);
-        var namedCheckType = core.GetType("HealthEndpoint.Owin.NamedHealthCheck") ?? Type(core, "HealthCheckRegistration");
+        var namedCheckType = Find(core, "NamedHealthCheck") ?? Type(core, "HealthCheckRegistration");
         var checks = optionsType.GetProperty("Checks")!.GetValue(options)!;
         checks.GetType().GetMethod("Add")!.Invoke(checks, [Activator.CreateInstance(namedCheckType, "noop", check)]);
 
@@ -58,7 +58,11 @@ internal static class BuildUnderTest
     public static Task NoOpCheck(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static Type Type(Assembly core, string name) =>
-        core.GetType("HealthEndpoint.Owin." + name) ?? throw new InvalidOperationException($"{core.Location} has no {name}.");
+        Find(core, name) ?? throw new InvalidOperationException($"{core.Location} has no {name}.");
+
+    // Revisions from before the namespaces followed the package ids declare the types in Owin.HealthEndpoint.
+    private static Type? Find(Assembly core, string name) =>
+        core.GetType("HealthEndpoint.Owin." + name) ?? core.GetType("Owin.HealthEndpoint." + name);
 
     // The library from this folder, and its dependencies from the same folder unless the runtime already has them.
     private sealed class FolderLoadContext(string folder) : AssemblyLoadContext(name: null, isCollectible: false)

@@ -112,4 +112,19 @@ public sealed class HealthEndpointOptions
 
     /// <summary>The clock the state-change log decides by; internal so that tests can use fake time.</summary>
     internal MonotonicClock Clock { get; set; } = MonotonicClock.System;
+
+    /// <summary>
+    /// Every exact health path with its setting's name and its route, <see langword="null"/> when off: the one list
+    /// the validator checks and the router matches. A new path is a property, a line here, and its answer in
+    /// <see cref="HealthResponder"/>.
+    /// </summary>
+    internal (string Setting, string? Path, HealthRouteKind Kind)[] ExactPaths() =>
+    [
+        (nameof(PingPath), PingPath, HealthRouteKind.Ping),
+        (nameof(StatusPath), StatusPath, HealthRouteKind.Status),
+        (nameof(LivePath), LivePath, HealthRouteKind.Live),
+        (nameof(ReadyPath), ReadyPath, HealthRouteKind.Ready),
+        (nameof(StartupPath), StartupPath, HealthRouteKind.Startup),
+        (nameof(MetricsPath), MetricsPath, HealthRouteKind.Metrics),
+    ];
 }

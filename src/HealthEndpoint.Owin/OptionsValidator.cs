@@ -93,18 +93,19 @@ internal static class OptionsValidator
         }
     }
 
-    // Every path that is on must be valid and differ from the others; the optional ones are on when not null.
+    // Every path that is on must be valid and differ from the others; ping and status are always on, the others
+    // when not null.
     private static void ValidatePaths(HealthEndpointOptions options, string keyPrefix, Action<string, string> add)
     {
-        var paths = new List<KeyValuePair<string, string>>
+        var paths = new List<KeyValuePair<string, string?>>();
+        foreach (var (setting, path, kind) in options.ExactPaths())
         {
-            new(nameof(options.PingPath), options.PingPath),
-            new(nameof(options.StatusPath), options.StatusPath),
-        };
-        AddIfOn(paths, nameof(options.LivePath), options.LivePath);
-        AddIfOn(paths, nameof(options.ReadyPath), options.ReadyPath);
-        AddIfOn(paths, nameof(options.StartupPath), options.StartupPath);
-        AddIfOn(paths, nameof(options.MetricsPath), options.MetricsPath);
+            if (path is not null || kind is HealthRouteKind.Ping or HealthRouteKind.Status)
+            {
+                paths.Add(new KeyValuePair<string, string?>(setting, path));
+            }
+        }
+
         if (options.MetricsPath is not null && options.MetricsPage is null)
         {
             add(nameof(options.MetricsPath), $"needs {keyPrefix}{nameof(options.MetricsPage)}, which renders it (for example the HealthEndpoint.Owin.Prometheus package's).");
@@ -118,22 +119,14 @@ internal static class OptionsValidator
             {
                 add(path.Key, problem);
             }
-            else if (seen.TryGetValue(HealthPath.Normalize(path.Value), out var earlier))
+            else if (seen.TryGetValue(HealthPath.Normalize(path.Value!), out var earlier))
             {
                 add(path.Key, $"must differ from {keyPrefix}{earlier} (both are '{path.Value}').");
             }
             else
             {
-                seen.Add(HealthPath.Normalize(path.Value), path.Key);
+                seen.Add(HealthPath.Normalize(path.Value!), path.Key);
             }
-        }
-    }
-
-    private static void AddIfOn(List<KeyValuePair<string, string>> paths, string setting, string? path)
-    {
-        if (path is not null)
-        {
-            paths.Add(new KeyValuePair<string, string>(setting, path));
         }
     }
 

@@ -8,7 +8,7 @@ namespace HealthEndpoint.Owin;
 /// <remarks>
 /// Built once from the options. <see cref="Match"/> tests ping and status first, inline, and looks at the opt-in
 /// paths only when one is on, so that with the defaults a request for the app costs two length comparisons and
-/// no allocation. A new exact path is one <see cref="HealthRouteKind"/> member and one <c>AddIfOn</c> line.
+/// no allocation. The exact paths come from <see cref="HealthEndpointOptions.ExactPaths"/>.
 /// </remarks>
 internal sealed class HealthRouter
 {
@@ -22,10 +22,13 @@ internal sealed class HealthRouter
         _status = new HealthPath(options.StatusPath);
 
         var exact = new List<KeyValuePair<HealthPath, HealthRouteKind>>();
-        AddIfOn(exact, options.LivePath, HealthRouteKind.Live);
-        AddIfOn(exact, options.ReadyPath, HealthRouteKind.Ready);
-        AddIfOn(exact, options.StartupPath, HealthRouteKind.Startup);
-        AddIfOn(exact, options.MetricsPath, HealthRouteKind.Metrics);
+        foreach (var (_, path, kind) in options.ExactPaths())
+        {
+            if (kind is not (HealthRouteKind.Ping or HealthRouteKind.Status))
+            {
+                AddIfOn(exact, path, kind);
+            }
+        }
 
         // Per-check paths hang under the status path and, when it is on, the ready path.
         var parents = new List<KeyValuePair<HealthPath, HealthRouteKind>>();

@@ -16,7 +16,7 @@ public sealed partial class EventIdTests
     [Test]
     public void EveryEventIdUnderSrc_IsUniqueAcrossPackages()
     {
-        var events = Scan(SourceFiles());
+        var events = Scan(Repository.SourceFiles("*.cs"));
 
         Assert.That(events, Has.Count.GreaterThan(20), "the scan finds the product's events");
         Assert.That(Clashes(events), Is.Empty);
@@ -35,7 +35,7 @@ public sealed partial class EventIdTests
     }
 
     /// <summary>The events defined under src/: id, name and file.</summary>
-    internal static IReadOnlyList<(int Id, string Name, string File)> DefinedEvents() => Scan(SourceFiles());
+    internal static IReadOnlyList<(int Id, string Name, string File)> DefinedEvents() => Scan(Repository.SourceFiles("*.cs"));
 
     private static List<(int Id, string Name, string File)> Scan(IEnumerable<(string File, string Text)> sources) =>
         sources
@@ -48,28 +48,6 @@ public sealed partial class EventIdTests
             .Concat(events.GroupBy(e => e.Name).Where(group => group.Count() > 1)
                 .Select(group => $"name {group.Key}: " + string.Join(", ", group.Select(e => $"{e.Id} ({e.File})"))))
             .ToList();
-
-    private static IEnumerable<(string File, string Text)> SourceFiles()
-    {
-        var root = RepositoryRoot();
-        return Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Select(path => (Path.GetRelativePath(root, path).Replace('\\', '/'), File.ReadAllText(path)));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "HealthEndpoint.Owin.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("No HealthEndpoint.Owin.sln above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex("""new EventId\((\d+), "(\w+)"\)""")]
     private static partial Regex EventPattern();

@@ -37,7 +37,7 @@ public sealed class PublicApiTrackingTests
     [OneTimeSetUp]
     public async Task CreateLibraryAsync()
     {
-        var src = Path.Combine(RepositoryRoot(), "src");
+        var src = Path.Combine(Repository.Root(), "src");
         _directory = Path.Combine(Path.GetTempPath(), "healthendpoint-public-api-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         Write("Directory.Build.props", $"<Project><Import Project=\"{src}/Directory.Build.props\" /></Project>");
@@ -80,19 +80,6 @@ public sealed class PublicApiTrackingTests
 
         Assert.That(result.ExitCode, Is.Not.Zero, result.Output);
         Assert.That(result.Output, Does.Contain("error RS0017: Symbol 'Tiny.Widget.Color.get -> string!' is part of the declared API"));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "HealthEndpoint.Owin.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("No HealthEndpoint.Owin.sln above " + AppContext.BaseDirectory);
     }
 
     private async Task<(int ExitCode, string Output)> BuildAsync(string code, string unshipped)
