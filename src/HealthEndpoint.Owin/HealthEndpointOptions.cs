@@ -106,8 +106,16 @@ public sealed class HealthEndpointOptions
     /// <summary>Further named checks, reported beside <c>database</c> and <c>redis</c>.</summary>
     public IList<NamedHealthCheck> Checks { get; } = new List<NamedHealthCheck>();
 
-    /// <summary>Where check failures are written, at error level, with the exception. Default: nowhere.</summary>
-    /// <remarks>Failure details go here and only here; the HTTP response carries fixed tokens.</remarks>
+    /// <summary>
+    /// Where check failures are logged, once per change of state rather than per run. Default: nowhere.
+    /// </summary>
+    /// <remarks>
+    /// A check that starts failing logs one error line: its name and elapsed time with the exception's type and
+    /// message, or its name and deadline when it timed out. While it keeps failing, at most one warning a minute
+    /// names the last failure; a recovery is one information line with the outage's length. No error or warning
+    /// entry carries the exception object: the full exception, stack trace included, is a separate debug entry.
+    /// Failure details go here and only here; the HTTP response carries fixed tokens.
+    /// </remarks>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
     /// <summary>The clock the state-change log decides by; internal so that tests can use fake time.</summary>

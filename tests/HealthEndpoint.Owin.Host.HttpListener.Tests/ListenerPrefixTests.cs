@@ -4,7 +4,7 @@ using HealthEndpoint.Owin.Hosting.Core;
 
 namespace HealthEndpoint.Owin.Hosting.Tests;
 
-/// <summary>What the HttpListener host makes of the prefixes people write (issue 10, item 7), and its derived request bound.</summary>
+/// <summary>What the HttpListener host makes of the prefixes people write, and its derived request bound.</summary>
 [TestFixture]
 public sealed class ListenerPrefixTests
 {
@@ -19,11 +19,21 @@ public sealed class ListenerPrefixTests
         Assert.That(ListenerPrefix.Map(prefix), Is.EqualTo(expected));
     }
 
+    // The managed HttpListener of Linux and macOS rejects IPv6 literals; http.sys on Windows takes them.
     [TestCase("http://[::]:5080/", "http://+:5080/")]
     [TestCase("http://[::1]:5081/rt/", "http://+:5081/")]
+    [Platform(Exclude = "Win")]
     public void Map_Ipv6LiteralOnLinux_RefusedSayingWhatToWrite(string prefix, string advice)
     {
         Assert.That(() => ListenerPrefix.Map(prefix), Throws.ArgumentException.With.Message.Contains(advice).And.Message.Contains("Kestrel"));
+    }
+
+    [TestCase("http://[::]:5080/")]
+    [TestCase("http://[::1]:5081/rt/")]
+    [Platform("Win")]
+    public void Map_Ipv6LiteralOnWindows_KeptAsWritten(string prefix)
+    {
+        Assert.That(ListenerPrefix.Map(prefix), Is.EqualTo(prefix));
     }
 
     // The control: 0.0.0.0 as written is what HttpListener cannot start on.
@@ -50,13 +60,25 @@ public sealed class ListenerPrefixTests
         Assert.That(OpenFileLimit.RequestCap(limit, open), Is.EqualTo(expected));
     }
 
+    // A 64-bit process on Linux always has a soft RLIMIT_NOFILE (it cannot be unlimited: the kernel caps it at
+    // fs.nr_open), so the default is derived from it.
     [Test]
-    public void Options_Default_MaxConcurrentRequestsBelowThisProcessLimit()
+    [Platform("Linux")]
+    public void Options_DefaultOnLinux_MaxConcurrentRequestsBelowThisProcessLimit()
     {
         var limit = OpenFileLimit.Read();
         var cap = new OwinServerOptions().MaxConcurrentRequests;
 
         Assert.That(limit, Is.Not.Null, "Linux has an open-file limit");
         Assert.That(cap, Is.InRange(16, limit!.Value - 256));
+    }
+
+    // Windows has no open-file limit to derive the bound from: the default is the fixed fallback.
+    [Test]
+    [Platform("Win")]
+    public void Options_DefaultOnWindows_MaxConcurrentRequestsIsTheFallback()
+    {
+        Assert.That(OpenFileLimit.Read(), Is.Null, "Windows has no open-file limit");
+        Assert.That(new OwinServerOptions().MaxConcurrentRequests, Is.EqualTo(OpenFileLimit.FallbackRequestCap));
     }
 }

@@ -6,8 +6,9 @@ using HealthEndpoint.Owin.Testing;
 namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>
-/// SPEC section 3 over real HTTP: the health middleware in front of a legacy-style app that sets a session
-/// cookie, served by <see cref="OwinServer"/> and read byte for byte from the socket.
+/// The health paths over real HTTP (exact headers and bodies, 405 with <c>Allow</c> for other methods, 503 with the
+/// <c>fail</c> token) in front of a legacy-style app that sets a session cookie, served by <see cref="OwinServer"/>
+/// and read byte for byte from the socket.
 /// </summary>
 [TestFixture(HostKind.HttpListener)]
 [TestFixture(HostKind.Kestrel)]
@@ -35,7 +36,8 @@ public sealed class HealthEndpointOverHttpTests : HostFixture
     [TearDown]
     public async Task TearDown() => await _server.DisposeAsync();
 
-    // Exactly what a health response carries: SPEC's headers plus the ones the host always adds.
+    // Exactly what a health response carries: the middleware's caching, length, type and nosniff headers, plus the
+    // ones the host always adds; no Set-Cookie.
     private string[] HealthHeaderNames => ["Cache-Control", "Content-Length", "Content-Type", "X-Content-Type-Options", .. HostHeaderNames];
 
     [TestCase("GET", "/healthz/ping", "text/plain; charset=utf-8", "pong")]

@@ -5,7 +5,10 @@ using HealthEndpoint.Owin.Plugin;
 
 namespace HealthEndpoint.Owin.Plugin.Tests;
 
-/// <summary>Every configuration error of SPEC section 5 stops startup with one message naming its key.</summary>
+/// <summary>
+/// An invalid <c>HealthEndpoint:*</c> setting (a path, a duration, a flag, the database command or provider, the
+/// Redis settings) stops startup with one message naming its key; several are named in one exception.
+/// </summary>
 [TestFixture]
 public sealed class HealthEndpointConfigurationTests
 {

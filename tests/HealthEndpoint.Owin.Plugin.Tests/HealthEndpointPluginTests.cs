@@ -13,8 +13,9 @@ using StackExchange.Redis;
 namespace HealthEndpoint.Owin.Plugin.Tests;
 
 /// <summary>
-/// The plugin built from configuration alone, against a real PostgreSQL and a real Redis: the settings of
-/// SPEC section 5 select the checks, and a wrong password fails without leaking.
+/// The plugin built from configuration alone, against a real PostgreSQL and a real Redis: the database provider
+/// and connection string, the Redis session settings and <c>HealthEndpoint:CheckRedis</c> select the checks, the
+/// configured paths are answered, and a wrong password fails without leaking.
 /// </summary>
 [TestFixture]
 [Category("Integration")]

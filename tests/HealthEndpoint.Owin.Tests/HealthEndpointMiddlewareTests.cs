@@ -4,7 +4,10 @@ using HealthEndpoint.Owin.Testing;
 
 namespace HealthEndpoint.Owin.Tests;
 
-/// <summary>SPEC section 3, row by row: methods, paths, headers and bodies, with no server in the way.</summary>
+/// <summary>
+/// What the health paths answer and what passes through to the app: every method on and beside the ping and status
+/// paths, case, trailing slashes, query strings and path bases, with exact headers and bodies and no server in the way.
+/// </summary>
 [TestFixture]
 public sealed class HealthEndpointMiddlewareTests
 {

@@ -45,14 +45,4 @@ internal static class DatabaseCommandResult
             throw new InvalidOperationException($"The database health command's first value was not truthy: it was {kind}.");
         }
     }
-
-    /// <summary>Returns the command text, <c>SELECT 1</c> for <see langword="null"/>.</summary>
-    /// <exception cref="ArgumentException">The text is empty or white space.</exception>
-    public static string ValidCommandText(string? commandText, string parameterName) => commandText switch
-    {
-        null => DatabaseHealthCheck.DefaultCommandText,
-        _ when string.IsNullOrWhiteSpace(commandText) => throw new ArgumentException("The health command must not be empty; pass null for SELECT 1.", parameterName),
-        _ => commandText,
-    };
-
 }

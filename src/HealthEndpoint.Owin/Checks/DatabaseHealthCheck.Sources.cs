@@ -1,6 +1,5 @@
 using System;
 using System.Data.Common;
-using System.Diagnostics.CodeAnalysis;
 
 namespace HealthEndpoint.Owin;
 
@@ -13,7 +12,6 @@ public sealed partial class DatabaseHealthCheck
     /// <param name="connectionString">The app's connection string.</param>
     /// <param name="commandText">The command whose first value must be truthy; <see langword="null"/> = <c>SELECT 1</c>.</param>
     /// <exception cref="ArgumentException"><paramref name="commandText"/> is empty or white space.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads were designed together for the first release; the rule guards overloads added to a shipped API.")]
     public DatabaseHealthCheck(DbProviderFactory provider, string connectionString, string? commandText = null)
         : this(ConnectionFactory(provider, connectionString), commandText)
     {
@@ -27,7 +25,6 @@ public sealed partial class DatabaseHealthCheck
     /// <c>SELECT NOT pg_is_in_recovery()</c> to report a read-only PostgreSQL standby as <c>fail</c>.
     /// </param>
     /// <exception cref="ArgumentException"><paramref name="commandText"/> is empty or white space.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads were designed together for the first release; the rule guards overloads added to a shipped API.")]
     public DatabaseHealthCheck(DbDataSource dataSource, string? commandText = null)
         : this((dataSource ?? throw new ArgumentNullException(nameof(dataSource))).CreateConnection, commandText)
     {

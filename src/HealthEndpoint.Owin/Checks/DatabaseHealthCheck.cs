@@ -1,6 +1,5 @@
 using System;
 using System.Data.Common;
-using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -28,11 +27,10 @@ public sealed partial class DatabaseHealthCheck
     /// <param name="connectionFactory">For example <c>() => new NpgsqlConnection(connectionString)</c>.</param>
     /// <param name="commandText">The command whose first value must be truthy; <see langword="null"/> = <c>SELECT 1</c>.</param>
     /// <exception cref="ArgumentException"><paramref name="commandText"/> is empty or white space.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads were designed together for the first release; the rule guards overloads added to a shipped API.")]
     public DatabaseHealthCheck(Func<DbConnection> connectionFactory, string? commandText = null)
     {
         _connectionFactory = connectionFactory ?? throw new ArgumentNullException(nameof(connectionFactory));
-        _commandText = DatabaseCommandResult.ValidCommandText(commandText, nameof(commandText));
+        _commandText = CommandTextOrDefault(commandText);
     }
 
     /// <summary>Completes when the command's first value is truthy; throws when it is not or the command failed.</summary>
@@ -55,6 +53,15 @@ public sealed partial class DatabaseHealthCheck
         // Outside the retry: a falsy answer (a standby after failover) is the server's answer, not a stale connection.
         DatabaseCommandResult.EnsureTruthy(value);
     }
+
+    /// <summary>Returns the command text, <c>SELECT 1</c> for <see langword="null"/>.</summary>
+    /// <exception cref="ArgumentException">The text is empty or white space.</exception>
+    private static string CommandTextOrDefault(string? commandText) => commandText switch
+    {
+        null => DefaultCommandText,
+        _ when string.IsNullOrWhiteSpace(commandText) => throw new ArgumentException("The health command must not be empty; pass null for SELECT 1.", nameof(commandText)),
+        _ => commandText,
+    };
 
     private async Task<object?> RoundTripAsync(CancellationToken cancellationToken)
     {
