@@ -28,6 +28,7 @@ var processes = int.Parse(Option("--processes") ?? "30", CultureInfo.InvariantCu
 var rounds = int.Parse(Option("--rounds") ?? "100", CultureInfo.InvariantCulture);
 var output = Option("--output");
 var perScenario = new Dictionary<string, List<(double Before, double After, double Delta)>>();
+var allocated = new Dictionary<string, (double Before, double After)>();
 for (var process = 0; process < processes; process++)
 {
     var beforeFirst = process % 2 == 0;
@@ -37,6 +38,8 @@ for (var process = 0; process < processes; process++)
         double Field(int index) => double.Parse(fields[index], CultureInfo.InvariantCulture);
         var (first, second, delta) = (Field(1), Field(2), Field(3));
         var figures = beforeFirst ? (first, second, delta) : (second, first, -delta);
+        var bytes = beforeFirst ? (Field(4), Field(5)) : (Field(5), Field(4));
+        allocated[fields[0]] = bytes;
         (perScenario.TryGetValue(fields[0], out var list) ? list : perScenario[fields[0]] = []).Add(figures);
     }
 }
@@ -50,15 +53,15 @@ var report = new List<string>
     "paired differences, one per process; the verdict figure is the median over the processes (a process's figure is off by " +
     "up to 50 ns now and then, on identical builds too).",
     "",
-    "| Path | Before (ns) | After (ns) | After − before, per process (ns) | Median of after − before (ns) |",
-    "|---|---:|---:|---|---:|",
+    "| Path | Before (ns) | After (ns) | After − before, per process (ns) | Median of after − before (ns) | Allocated before / after (B per request) |",
+    "|---|---:|---:|---|---:|---:|",
 };
 foreach (var (scenario, figures) in perScenario)
 {
     report.Add(string.Create(CultureInfo.InvariantCulture,
         $"| {scenario} | {Median(figures.Select(f => f.Before)):F1} | {Median(figures.Select(f => f.After)):F1} | " +
         $"{string.Join(", ", figures.Select(f => f.Delta.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture)))} | " +
-        $"{Median(figures.Select(f => f.Delta)):+0.0;-0.0;0.0} |"));
+        $"{Median(figures.Select(f => f.Delta)):+0.0;-0.0;0.0} | {allocated[scenario].Before:F0} / {allocated[scenario].After:F0} |"));
 }
 
 report.ForEach(Console.WriteLine);
@@ -75,7 +78,8 @@ string? Option(string name)
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
-// One process: loads both builds (the first-named first) and prints "path\tfirst ns\tsecond ns\tsecond − first ns".
+// One process: loads both builds (the first-named first) and prints, per path, "path\tfirst ns\tsecond ns\tsecond − first ns
+// \tfirst bytes\tsecond bytes" (bytes allocated per request).
 static List<string> RunChildProcess(string first, string second, int rounds)
 {
     var self = Environment.ProcessPath!;
@@ -126,8 +130,9 @@ static void RunChild(string firstFolder, string secondFolder, int rounds)
         }
 
         var differences = nanoseconds[1].Zip(nanoseconds[0], (second, first) => second - first);
+        var bytes = builds.Select((build, index) => OwinEnvironment.AllocatedBytesPerRequest(build, environments[index], RequestsPerBlock)).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{Name(path)}\t{Median(nanoseconds[0])}\t{Median(nanoseconds[1])}\t{Median(differences)}"));
+            $"{Name(path)}\t{Median(nanoseconds[0])}\t{Median(nanoseconds[1])}\t{Median(differences)}\t{bytes[0]}\t{bytes[1]}"));
     }
 }
 
