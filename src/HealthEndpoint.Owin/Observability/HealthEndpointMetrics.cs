@@ -27,6 +27,11 @@ internal sealed class HealthEndpointMetrics
 
     private const int NeverRun = -1;
 
+#pragma warning disable CA2263 // The generic Enum.GetValues is not in netstandard2.0.
+    private static readonly string[] RouteNames = Array.ConvertAll(
+        (HealthRouteKind[])Enum.GetValues(typeof(HealthRouteKind)), kind => kind.ToString().ToLowerInvariant());
+#pragma warning restore CA2263
+
     private readonly Histogram<double> _checkDuration;
     private readonly Counter<long> _runs;
     private readonly Counter<long> _requests;
@@ -129,16 +134,10 @@ internal sealed class HealthEndpointMetrics
         _requests.Add(1, new KeyValuePair<string, object?>(RouteTag, route), new KeyValuePair<string, object?>(StatusCodeTag, code));
     }
 
-    /// <summary>The route tag's value for a matched route.</summary>
-    public static string RouteName(HealthRouteKind route) => route switch
-    {
-        HealthRouteKind.Ping => "ping",
-        HealthRouteKind.Live => "live",
-        HealthRouteKind.Ready => "ready",
-        HealthRouteKind.Startup => "startup",
-        HealthRouteKind.Metrics => "metrics",
-        _ => "status",
-    };
+    /// <summary>The route tag's value for a matched route: its kind in lower case, so a new route is tagged by itself.</summary>
+    /// <remarks>A 404 for an unknown check is counted under <c>status</c>, the path it hangs under.</remarks>
+    public static string RouteName(HealthRouteKind route) =>
+        route == HealthRouteKind.UnknownCheck ? RouteNames[(int)HealthRouteKind.Status] : RouteNames[(int)route];
 
     private async Task AnsweredWhenWrittenAsync(Task answer, IDictionary<string, object> environment, string route)
     {

@@ -1,6 +1,7 @@
 namespace HealthEndpoint.Owin;
 
 /// <summary>Which health answer a request path asks for.</summary>
+/// <remarks>Values run from 0 without gaps: the metrics look up each route's tag by value.</remarks>
 internal enum HealthRouteKind
 {
     /// <summary>Not a health path: the request goes to the app (the <c>default</c> route).</summary>
