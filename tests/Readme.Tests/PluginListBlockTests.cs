@@ -79,7 +79,7 @@ public sealed class PluginListBlockTests
             var beforeStart = await InvokeDirectlyAsync(pipeline.App, "/startupz");
             try
             {
-                server.Start();
+                await server.StartAsync();
                 return (pipeline, server, baseAddress, beforeStart);
             }
             catch (HttpListenerException) when (attempt < 5)
