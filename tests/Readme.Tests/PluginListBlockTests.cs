@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using HealthEndpoint.Owin.Host.HttpListener;
+using HealthEndpoint.Owin.Plugin;
 using HealthEndpoint.Owin.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
