@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using HealthEndpoint.Owin.Host.HttpListener;
+using HealthEndpoint.Owin.Plugin;
 using HealthEndpoint.Owin.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -79,7 +80,7 @@ public sealed class PluginListBlockTests
             var beforeStart = await InvokeDirectlyAsync(pipeline.App, "/startupz");
             try
             {
-                server.Start();
+                await server.StartAsync();
                 return (pipeline, server, baseAddress, beforeStart);
             }
             catch (HttpListenerException) when (attempt < 5)
