@@ -101,25 +101,12 @@ public sealed class NamespaceRuleTests
 
     /// <summary>The projects under src/ that pack a library: each src/&lt;id&gt;/&lt;id&gt;.csproj that is not a tool.</summary>
     private static List<string> LibraryProjectsUnderSrc() =>
-        Directory.EnumerateDirectories(Path.Combine(RepositoryRoot(), "src"))
+        Directory.EnumerateDirectories(Path.Combine(Repository.Root(), "src"))
             .Select(directory => Path.Combine(directory, Path.GetFileName(directory) + ".csproj"))
             .Where(project => File.Exists(project) && !File.ReadAllText(project).Contains("<PackAsTool>true</PackAsTool>", StringComparison.Ordinal))
             .Select(Path.GetFileNameWithoutExtension)
             .Select(name => name!)
             .ToList();
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "HealthEndpoint.Owin.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("No HealthEndpoint.Owin.sln above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>Holds the control of <see cref="NamespaceRuleTests"/>: a public type that breaks both halves of the rule.</summary>
