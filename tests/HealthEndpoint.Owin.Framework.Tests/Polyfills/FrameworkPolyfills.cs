@@ -33,11 +33,26 @@ namespace System.Threading.Tasks
         public Task Task => _inner.Task;
 
         public void SetResult() => _inner.SetResult(true);
+
+        public bool TrySetResult() => _inner.TrySetResult(true);
     }
 
-    /// <summary>.NET 6's <c>WaitAsync</c> and .NET 6's <c>ArgumentNullException.ThrowIfNull</c>.</summary>
+    /// <summary>.NET 6's <c>WaitAsync</c> and <c>Wait(TimeSpan, CancellationToken)</c>, and .NET 6's <c>ArgumentNullException.ThrowIfNull</c>.</summary>
     internal static class FrameworkPolyfillExtensions
     {
+        public static async Task WaitAsync(this Task task, TimeSpan timeout)
+        {
+            if (await Task.WhenAny(task, Task.Delay(timeout)).ConfigureAwait(false) != task)
+            {
+                throw new TimeoutException($"The task did not complete within {timeout}.");
+            }
+
+            await task.ConfigureAwait(false);
+        }
+
+        public static bool Wait(this Task task, TimeSpan timeout, CancellationToken cancellationToken) =>
+            task.Wait((int)timeout.TotalMilliseconds, cancellationToken);
+
         public static async Task<TResult> WaitAsync<TResult>(this Task<TResult> task, TimeSpan timeout)
         {
             if (await Task.WhenAny(task, Task.Delay(timeout)).ConfigureAwait(false) != task)
