@@ -95,7 +95,7 @@ internal sealed class ResponseBodyWriter
     }
 
     /// <summary>Ends the request's body: the buffer goes back to the pool and the counts start again for the next request.</summary>
-    /// <remarks>The call has made its facade stale first, under the gate, so no write of the request is still on its way in.</remarks>
+    /// <remarks>The call has made the request's facade stale first, under the gate: a write through it that comes later throws before it reaches the buffer.</remarks>
     public void Reset()
     {
         ReleaseBuffer();
