@@ -37,7 +37,7 @@ internal sealed class CallRunner
                 return;
             }
 
-            await call.RequestBody.ReadAheadAsync().ConfigureAwait(false);
+            await call.ReadAheadAsync().ConfigureAwait(false);
             await _app(call.Environment).ConfigureAwait(false);
             await call.ResponseBody.CompleteAsync().ConfigureAwait(false);
             call.ThrowIfRejected();

@@ -1,20 +1,24 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Numerics;
 
 namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>
-/// The OWIN environment of one request: the keys the host sets live in a fixed slot array, any other key an app
-/// adds in a dictionary made on first use. Behaves as an ordinal <c>IDictionary&lt;string, object&gt;</c>.
+/// The values of a request's OWIN environment: the keys the host sets live in a fixed slot array, any other key an
+/// app adds in a dictionary. Kept by the connection and cleared for each of its requests; the app never holds it,
+/// only the request's <see cref="RequestFacade"/>, which reads and writes it while its request lasts.
 /// </summary>
 /// <remarks>
-/// A <see cref="Dictionary{TKey, TValue}"/> sized for the host's keys would be most of what a ping allocates; the
-/// fixed slots cost a fraction of it.
+/// A slot may hold <see cref="Deferred"/>: a value the host builds only when the app first reads it (the request
+/// headers' copy, the request body, the token, the callback registration), so a request that never asks costs nothing.
+/// Not thread-safe: the facade guards it.
 /// </remarks>
-internal sealed class RequestEnvironment : IDictionary<string, object>
+internal sealed class RequestEnvironment
 {
+    /// <summary>The value of a slot whose value is built on first read.</summary>
+    public static readonly object Deferred = new();
+
     private static readonly string[] Known =
     [
         "owin.Version", "owin.CallCancelled", "owin.RequestMethod", "owin.RequestScheme", "owin.RequestPathBase",
@@ -47,155 +51,17 @@ internal sealed class RequestEnvironment : IDictionary<string, object>
     public const int OnSendingHeaders = 19;
     public const int OnAppDisposing = 20;
 
-    private readonly object[] _values = new object[Known.Length];
+    private readonly object?[] _values = new object?[Known.Length];
     private int _present;
     private Dictionary<string, object>? _extra;
 
-    /// <summary>Sets one of the host's keys by its slot (its index in the key list), without looking the name up.</summary>
-    public void SetKnown(int slot, object value)
-    {
-        _values[slot] = value;
-        _present |= 1 << slot;
-    }
-
     public int Count => BitOperations.PopCount((uint)_present) + (_extra?.Count ?? 0);
 
-    public bool IsReadOnly => false;
+    /// <summary>The name of a host's slot.</summary>
+    public static string KeyOf(int slot) => Known[slot];
 
-    public ICollection<string> Keys
-    {
-        get
-        {
-            var keys = new List<string>(Count);
-            foreach (var entry in this)
-            {
-                keys.Add(entry.Key);
-            }
-
-            return keys;
-        }
-    }
-
-    public ICollection<object> Values
-    {
-        get
-        {
-            var values = new List<object>(Count);
-            foreach (var entry in this)
-            {
-                values.Add(entry.Value);
-            }
-
-            return values;
-        }
-    }
-
-    public object this[string key]
-    {
-        get => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The OWIN environment has no '{key}'.");
-        set
-        {
-            var slot = SlotOf(key);
-            if (slot >= 0)
-            {
-                _values[slot] = value;
-                _present |= 1 << slot;
-            }
-            else
-            {
-                (_extra ??= new Dictionary<string, object>(StringComparer.Ordinal))[key] = value;
-            }
-        }
-    }
-
-    public void Add(string key, object value)
-    {
-        if (ContainsKey(key))
-        {
-            throw new ArgumentException($"The OWIN environment already has '{key}'.", nameof(key));
-        }
-
-        this[key] = value;
-    }
-
-    public void Add(KeyValuePair<string, object> item) => Add(item.Key, item.Value);
-
-    public void Clear()
-    {
-        Array.Clear(_values);
-        _present = 0;
-        _extra = null;
-    }
-
-    public bool Contains(KeyValuePair<string, object> item) =>
-        TryGetValue(item.Key, out var value) && EqualityComparer<object>.Default.Equals(value, item.Value);
-
-    public bool ContainsKey(string key) => TryGetValue(key, out _);
-
-    public void CopyTo(KeyValuePair<string, object>[] array, int arrayIndex)
-    {
-        foreach (var entry in this)
-        {
-            array[arrayIndex++] = entry;
-        }
-    }
-
-    public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
-    {
-        for (var slot = 0; slot < Known.Length; slot++)
-        {
-            if ((_present & (1 << slot)) != 0)
-            {
-                yield return new KeyValuePair<string, object>(Known[slot], _values[slot]);
-            }
-        }
-
-        if (_extra is not null)
-        {
-            foreach (var entry in _extra)
-            {
-                yield return entry;
-            }
-        }
-    }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    public bool Remove(string key)
-    {
-        var slot = SlotOf(key);
-        if (slot < 0)
-        {
-            return _extra is not null && _extra.Remove(key);
-        }
-
-        var present = (_present & (1 << slot)) != 0;
-        _present &= ~(1 << slot);
-        _values[slot] = null!;
-        return present;
-    }
-
-    public bool Remove(KeyValuePair<string, object> item) => Contains(item) && Remove(item.Key);
-
-    public bool TryGetValue(string key, out object value)
-    {
-        var slot = SlotOf(key);
-        if (slot >= 0 && (_present & (1 << slot)) != 0)
-        {
-            value = _values[slot];
-            return true;
-        }
-
-        if (slot < 0 && _extra is not null && _extra.TryGetValue(key, out value!))
-        {
-            return true;
-        }
-
-        value = null!;
-        return false;
-    }
-
-    private static int SlotOf(string key) => key switch
+    /// <summary>The slot of a host's key, or -1 for any other key.</summary>
+    public static int SlotOf(string key) => key switch
     {
         "owin.Version" => Version,
         "owin.CallCancelled" => CallCancelled,
@@ -220,4 +86,80 @@ internal sealed class RequestEnvironment : IDictionary<string, object>
         "host.OnAppDisposing" => OnAppDisposing,
         _ => -1,
     };
+
+    /// <summary>Sets one of the host's keys by its slot, without looking the name up.</summary>
+    public void SetKnown(int slot, object value)
+    {
+        _values[slot] = value;
+        _present |= 1 << slot;
+    }
+
+    /// <summary>The value of a host's slot (possibly <see cref="Deferred"/>), or null when it is not present.</summary>
+    public object? GetKnown(int slot) => (_present & (1 << slot)) != 0 ? _values[slot] : null;
+
+    /// <summary>Whether the slot is present; its value may be <see cref="Deferred"/>.</summary>
+    public bool Has(int slot) => (_present & (1 << slot)) != 0;
+
+    /// <summary>Looks a key up; a host's slot may give <see cref="Deferred"/>, which the facade builds and stores.</summary>
+    public bool TryGetValue(string key, int slot, out object value)
+    {
+        if (slot >= 0)
+        {
+            value = _values[slot]!;
+            return (_present & (1 << slot)) != 0;
+        }
+
+        value = null!;
+        return _extra is not null && _extra.TryGetValue(key, out value!);
+    }
+
+    public void Set(string key, int slot, object value)
+    {
+        if (slot >= 0)
+        {
+            SetKnown(slot, value);
+        }
+        else
+        {
+            (_extra ??= new Dictionary<string, object>(StringComparer.Ordinal))[key] = value;
+        }
+    }
+
+    public bool Remove(string key, int slot)
+    {
+        if (slot < 0)
+        {
+            return _extra is not null && _extra.Remove(key);
+        }
+
+        var present = (_present & (1 << slot)) != 0;
+        _present &= ~(1 << slot);
+        _values[slot] = null;
+        return present;
+    }
+
+    /// <summary>The present entries, host's keys first; <see cref="Deferred"/> values are left for the caller to build.</summary>
+    public void CopyEntries(List<KeyValuePair<string, object>> entries)
+    {
+        for (var slot = 0; slot < Known.Length; slot++)
+        {
+            if ((_present & (1 << slot)) != 0)
+            {
+                entries.Add(new KeyValuePair<string, object>(Known[slot], _values[slot]!));
+            }
+        }
+
+        if (_extra is not null)
+        {
+            entries.AddRange(_extra);
+        }
+    }
+
+    /// <summary>Empties every slot and the app's keys, keeping the storage for the connection's next request.</summary>
+    public void Clear()
+    {
+        Array.Clear(_values);
+        _present = 0;
+        _extra?.Clear();
+    }
 }

@@ -5,7 +5,7 @@ namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>
 /// The start of a response body, kept until the headers go out: pooled (a buffered response costs no allocation
-/// once the pool is warm), grown on demand up to a limit. Not thread-safe: <see cref="ResponseBodyStream"/> guards it.
+/// once the pool is warm), grown on demand up to a limit. Not thread-safe: <see cref="ResponseBodyWriter"/> guards it.
 /// </summary>
 internal sealed class ResponseBuffer
 {

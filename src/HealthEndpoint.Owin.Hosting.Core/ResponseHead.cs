@@ -58,14 +58,15 @@ internal readonly struct ResponseHead
         !Is(name, "Content-Length") && !Is(name, "Transfer-Encoding") && !Is(name, "Connection") && !Is(name, "Keep-Alive");
 
     /// <summary>Checks what the app set and decides the framing.</summary>
-    /// <param name="environment">The request's environment, with the app's status and reason phrase.</param>
+    /// <param name="statusCode">The app's <c>owin.ResponseStatusCode</c>, or null when it set none.</param>
+    /// <param name="reasonPhrase">The app's <c>owin.ResponseReasonPhrase</c>, or null when it set none.</param>
     /// <param name="headers">The app's response headers.</param>
     /// <param name="isHead">The request is HEAD: the body is counted, never sent.</param>
     /// <param name="knownLength">The whole body's length when the app has finished writing, else null.</param>
     /// <exception cref="InvalidResponseException">The app's status, phrase or headers cannot go out as set.</exception>
-    public static ResponseHead Decide(IDictionary<string, object> environment, IDictionary<string, string[]> headers, bool isHead, long? knownLength)
+    public static ResponseHead Decide(object? statusCode, object? reasonPhrase, Dictionary<string, string[]> headers, bool isHead, long? knownLength)
     {
-        var status = environment.TryGetValue("owin.ResponseStatusCode", out var code) && code is int value ? value : 200;
+        var status = statusCode is int value ? value : 200;
         if (status is < 200 or > 599)
         {
             throw new InvalidResponseException(status is >= 100 and <= 199
@@ -74,7 +75,7 @@ internal readonly struct ResponseHead
         }
 
         string? phrase = null;
-        if (environment.TryGetValue("owin.ResponseReasonPhrase", out var reason) && reason is string text && text.Length > 0)
+        if (reasonPhrase is string text && text.Length > 0)
         {
             if (IndexOfControl(text) >= 0)
             {

@@ -1,114 +1,99 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>What a transport knows of a request when it arrives: the values of its OWIN request keys.</summary>
+/// <remarks>The request headers are not among them: the app rarely reads them, so the transport copies them only when it does.</remarks>
 internal readonly record struct RequestFacts(
     string Method,
     string Scheme,
     string RawPath,
     string QueryString,
     string Protocol,
-    IDictionary<string, string[]> Headers,
     string RemoteIpAddress,
-    int RemotePort,
+    string RemotePort,
     string LocalIpAddress,
     int LocalPort,
+    string LocalPortText,
     bool IsLocal);
 
 /// <summary>
-/// One request and its response as the app sees them, whatever the transport: the OWIN environment, the
-/// response rules (<see cref="ResponseHead"/>), OnSendingHeaders, and the end of the request's life.
+/// The requests of one connection and their responses as the app sees them, whatever the transport: the OWIN
+/// environment, the response rules (<see cref="ResponseHead"/>), OnSendingHeaders, and the end of each request's life.
 /// </summary>
 /// <remarks>
-/// Every object the app is given belongs to this request alone: the header dictionaries are the call's own, the
-/// body streams are sealed by <see cref="Seal"/>, and the token is the request's (a transport whose own token
-/// outlives the request links the two and unlinks them in <see cref="OnSealed"/>). A transport subclass only puts
-/// the decided head on the wire, replaces an unsent response, and aborts.
+/// A transport that keeps its connection's objects from one request to the next (Kestrel) keeps its call too, and
+/// <see cref="Begin"/>s each request on it; one that does not (HttpListener) makes a call per request. Either way the
+/// app is given only the request's <see cref="RequestFacade"/> and what it hands out: the request headers' own copy,
+/// a request body stream and a token of the request's own. <see cref="Seal"/> makes them all stale before anything
+/// is cleared, so nothing the app kept can reach the next request. A transport subclass only puts the decided head
+/// on the wire, replaces an unsent response, aborts, and builds the request headers and the token on demand.
 /// </remarks>
-internal abstract class ServerCall
+internal abstract partial class ServerCall
 {
     private static readonly object True = true;
     private static readonly object False = false;
+    private static readonly object Version = "1.0";
 
-    private readonly Dictionary<string, string[]> _responseHeaders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly PrefixTable _prefixes;
+    private readonly object _appDisposing;
     private List<KeyValuePair<Action<object>, object>>? _onSendingHeaders;
     private InvalidResponseException? _rejection;
+    private RequestFacade? _current;
+    private RequestBodyStream? _requestBody;
+    private Stream _requestTransport = Stream.Null;
+    private bool _hasBody;
+    private long? _declaredLength;
 
-    /// <param name="request">The request's values.</param>
     /// <param name="prefixes">The server's prefixes: a path outside them is answered 404 by the host.</param>
-    /// <param name="requestBody">The transport's request body.</param>
-    /// <param name="hasBody">The request declares a body.</param>
-    /// <param name="declaredLength">Its Content-Length, when it has one.</param>
     /// <param name="responseBufferSize">How much of a response is buffered before the headers go out.</param>
     /// <param name="appDisposing">The server's <c>host.OnAppDisposing</c> token, boxed once for every request.</param>
-    /// <param name="callCancelled">The request's <c>owin.CallCancelled</c>.</param>
-    protected ServerCall(
-        in RequestFacts request,
-        PrefixTable prefixes,
-        Stream requestBody,
-        bool hasBody,
-        long? declaredLength,
-        int responseBufferSize,
-        object appDisposing,
-        CancellationToken callCancelled)
+    protected ServerCall(PrefixTable prefixes, int responseBufferSize, object appDisposing)
     {
-        Method = request.Method;
-        IsHead = request.Method == "HEAD";
-        InsidePrefixes = prefixes.TrySplit(request.LocalPort, request.RawPath, out var pathBase, out var path);
-        Path = path;
-        RequestBody = new RequestBodyStream(requestBody, hasBody, declaredLength);
-        ResponseBody = new ResponseBodyStream(this, responseBufferSize);
-
-        // Every key but owin.ResponseStatusCode and owin.ResponseReasonPhrase, which the app sets.
-        var environment = new RequestEnvironment();
-        environment.SetKnown(RequestEnvironment.Version, "1.0");
-        environment.SetKnown(RequestEnvironment.CallCancelled, callCancelled);
-        environment.SetKnown(RequestEnvironment.RequestMethod, request.Method);
-        environment.SetKnown(RequestEnvironment.RequestScheme, request.Scheme);
-        environment.SetKnown(RequestEnvironment.RequestPathBase, pathBase);
-        environment.SetKnown(RequestEnvironment.RequestPath, path);
-        environment.SetKnown(RequestEnvironment.RequestQueryString, request.QueryString);
-        environment.SetKnown(RequestEnvironment.RequestProtocol, request.Protocol);
-        environment.SetKnown(RequestEnvironment.RequestHeaders, request.Headers);
-        environment.SetKnown(RequestEnvironment.RequestBody, RequestBody);
-        environment.SetKnown(RequestEnvironment.ResponseHeaders, _responseHeaders);
-        environment.SetKnown(RequestEnvironment.ResponseBody, ResponseBody);
-        environment.SetKnown(RequestEnvironment.RemoteIpAddress, request.RemoteIpAddress);
-        environment.SetKnown(RequestEnvironment.RemotePort, request.RemotePort.ToString(CultureInfo.InvariantCulture));
-        environment.SetKnown(RequestEnvironment.LocalIpAddress, request.LocalIpAddress);
-        environment.SetKnown(RequestEnvironment.LocalPort, request.LocalPort.ToString(CultureInfo.InvariantCulture));
-        environment.SetKnown(RequestEnvironment.IsLocal, request.IsLocal ? True : False);
-        environment.SetKnown(RequestEnvironment.OnSendingHeaders, new Action<Action<object>, object>(RegisterOnSendingHeaders));
-        environment.SetKnown(RequestEnvironment.OnAppDisposing, appDisposing);
-        Environment = environment;
+        _prefixes = prefixes;
+        _appDisposing = appDisposing;
+        ResponseBody = new ResponseBodyWriter(this, responseBufferSize);
     }
 
-    public RequestEnvironment Environment { get; }
+    /// <summary>Guards the request's state against a facade whose request is over, and the facades against each other.</summary>
+    public object Gate { get; } = new();
 
-    public RequestBodyStream RequestBody { get; }
+    /// <summary>The app's view of the current request: its environment, response headers and response body.</summary>
+    public IDictionary<string, object> Environment => _current ?? throw new InvalidOperationException("No request is under way.");
 
-    public ResponseBodyStream ResponseBody { get; }
+    public ResponseBodyWriter ResponseBody { get; }
 
-    public string Method { get; }
+    /// <summary>The environment's values; only the current facade and the host read them.</summary>
+    public RequestEnvironment Values { get; } = new();
+
+    /// <summary>The app's response headers; only the current facade and the host read them.</summary>
+    public Dictionary<string, string[]> ResponseHeaders { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string Method { get; private set; } = string.Empty;
 
     /// <summary>The path without the prefix's, for the log.</summary>
-    public string Path { get; }
+    public string Path { get; private set; } = string.Empty;
 
-    public bool IsHead { get; }
+    public bool IsHead { get; private set; }
 
     /// <summary>False when no prefix of the request's port admits its path: the host answers 404 without the app.</summary>
-    public bool InsidePrefixes { get; }
+    public bool InsidePrefixes { get; private set; }
 
     /// <summary>True once <see cref="SendHeaders"/> ran: status and headers can no longer change.</summary>
     public bool HeadersSent { get; private set; }
 
     /// <summary>The status line and framing decided by <see cref="SendHeaders"/>.</summary>
     public ResponseHead Head { get; private set; }
+
+    /// <summary>
+    /// True once the transport's request body was read to its end: the connection is clean for the next request. A
+    /// response to a body that was not (a 405 to a 1 GiB POST) closes the connection instead of reading what the app did not want.
+    /// </summary>
+    public bool RequestBodyAtEnd => _requestBody?.TransportAtEnd ?? !_hasBody;
 
     /// <summary>The transport's body stream; valid once the headers are sent.</summary>
     /// <exception cref="InvalidResponseException">The head was rejected: nothing of the app's may go out.</exception>
@@ -117,102 +102,101 @@ internal abstract class ServerCall
     /// <summary>The transport's body stream, once <see cref="ApplyHead"/> ran.</summary>
     protected abstract Stream TransportOutput { get; }
 
+    /// <summary>Whether <paramref name="facade"/> is the current request's. Stale facades refuse every use.</summary>
+    public bool IsCurrent(RequestFacade facade) => ReferenceEquals(Volatile.Read(ref _current), facade);
+
+    /// <summary>Starts a request on this call: its values in the environment, a new facade for the app.</summary>
+    /// <param name="request">The request's values.</param>
+    /// <param name="requestBody">The transport's request body.</param>
+    /// <param name="hasBody">The request declares a body.</param>
+    /// <param name="declaredLength">Its Content-Length, when it has one.</param>
+    public void Begin(in RequestFacts request, Stream requestBody, bool hasBody, long? declaredLength)
+    {
+        Method = request.Method;
+        IsHead = request.Method == "HEAD";
+        InsidePrefixes = _prefixes.TrySplit(request.LocalPort, request.RawPath, out var pathBase, out var path);
+        Path = path;
+        _requestTransport = requestBody;
+        _hasBody = hasBody;
+        _declaredLength = declaredLength;
+        HeadersSent = false;
+        Head = default;
+        _rejection = null;
+
+        // Every key but owin.ResponseStatusCode and owin.ResponseReasonPhrase, which the app sets. The deferred ones
+        // are built when the app first reads them.
+        var values = Values;
+        values.SetKnown(RequestEnvironment.Version, Version);
+        values.SetKnown(RequestEnvironment.CallCancelled, RequestEnvironment.Deferred);
+        values.SetKnown(RequestEnvironment.RequestMethod, request.Method);
+        values.SetKnown(RequestEnvironment.RequestScheme, request.Scheme);
+        values.SetKnown(RequestEnvironment.RequestPathBase, pathBase);
+        values.SetKnown(RequestEnvironment.RequestPath, path);
+        values.SetKnown(RequestEnvironment.RequestQueryString, request.QueryString);
+        values.SetKnown(RequestEnvironment.RequestProtocol, request.Protocol);
+        values.SetKnown(RequestEnvironment.RequestHeaders, RequestEnvironment.Deferred);
+        values.SetKnown(RequestEnvironment.RequestBody, RequestEnvironment.Deferred);
+        values.SetKnown(RequestEnvironment.RemoteIpAddress, request.RemoteIpAddress);
+        values.SetKnown(RequestEnvironment.RemotePort, request.RemotePort);
+        values.SetKnown(RequestEnvironment.LocalIpAddress, request.LocalIpAddress);
+        values.SetKnown(RequestEnvironment.LocalPort, request.LocalPortText);
+        values.SetKnown(RequestEnvironment.IsLocal, request.IsLocal ? True : False);
+        values.SetKnown(RequestEnvironment.OnSendingHeaders, RequestEnvironment.Deferred);
+        values.SetKnown(RequestEnvironment.OnAppDisposing, _appDisposing);
+
+        var facade = new RequestFacade(this);
+        values.SetKnown(RequestEnvironment.ResponseHeaders, facade);
+        values.SetKnown(RequestEnvironment.ResponseBody, facade);
+        lock (Gate)
+        {
+            _current = facade;
+        }
+    }
+
+    /// <summary>Reads the request body's start before the app runs (<see cref="RequestBodyStream.ReadAheadAsync"/>).</summary>
+    public Task ReadAheadAsync() => _hasBody ? RequestBody().ReadAheadAsync() : Task.CompletedTask;
+
     /// <summary>
-    /// Runs the OnSendingHeaders callbacks (last registered first, as Katana does), checks what the app set, and
-    /// hands the transport the status, the headers and the framing.
+    /// Ends the life of everything the app was given (later reads, writes and token registrations act on nothing),
+    /// then clears the request's state for the connection's next request.
     /// </summary>
-    /// <param name="knownLength">The whole body's length when the app has finished writing, else null (streamed).</param>
-    /// <returns>The stream the body goes to.</returns>
-    /// <exception cref="InvalidResponseException">The app's status, phrase or headers cannot go out as set.</exception>
-    public Stream SendHeaders(long? knownLength)
-    {
-        HeadersSent = true;
-        if (_onSendingHeaders is not null)
-        {
-            for (var i = _onSendingHeaders.Count - 1; i >= 0; i--)
-            {
-                _onSendingHeaders[i].Key(_onSendingHeaders[i].Value);
-            }
-        }
-
-        try
-        {
-            Head = ResponseHead.Decide(Environment, _responseHeaders, IsHead, knownLength);
-        }
-        catch (InvalidResponseException rejection)
-        {
-            _rejection = rejection;
-            throw;
-        }
-
-        // An unread request body is not drained for the next request: the connection closes instead.
-        ApplyHead(Head, _responseHeaders, keepAlive: Head.KeepAlive && RequestBody.TransportAtEnd);
-        return TransportOutput;
-    }
-
-    /// <summary>Throws the rejection of the app's head, if there was one, once the app's task is over.</summary>
-    public void ThrowIfRejected()
-    {
-        if (_rejection is not null)
-        {
-            throw _rejection;
-        }
-    }
-
-    /// <summary>
-    /// Ends the response without the app's part: before anything went out, an empty response with
-    /// <paramref name="statusCode"/> and none of the app's headers; after, the connection is aborted so that the
-    /// client cannot take a truncated body for a whole one.
-    /// </summary>
-    /// <param name="statusCode">500 when the app failed; the client error's status when the client did.</param>
-    /// <param name="close">Close the connection after the response (the request body is in an unknown state).</param>
-    public void EndWithout(int statusCode, bool close)
-    {
-        if (ResponseBody.Started)
-        {
-            Abort();
-            return;
-        }
-
-        SendEmpty(statusCode, close || !RequestBody.TransportAtEnd);
-    }
-
-    /// <summary>Ends the life of every object the app was given: later reads, writes and token registrations act on nothing.</summary>
     public void Seal()
     {
-        RequestBody.Seal();
-        ResponseBody.Seal();
+        lock (Gate)
+        {
+            Volatile.Write(ref _current, null);
+            _requestBody?.Seal();
+            _requestBody = null;
+            ResponseBody.Reset();
+            Values.Clear();
+            ResponseHeaders.Clear();
+            _onSendingHeaders?.Clear();
+            _requestTransport = Stream.Null;
+        }
+
         OnSealed();
     }
 
-    /// <summary>Whether <paramref name="exception"/> is the transport's report of a client's bad request body, and its status.</summary>
-    public virtual bool IsClientError(Exception exception, out int statusCode)
+    /// <summary>Builds the value of a deferred slot on the app's first read. The caller holds <see cref="Gate"/>.</summary>
+    public object Build(int slot, RequestFacade facade) => slot switch
     {
-        statusCode = 0;
-        return false;
-    }
+        RequestEnvironment.RequestHeaders => CopyRequestHeaders(),
+        RequestEnvironment.RequestBody => RequestBody(),
+        RequestEnvironment.CallCancelled => CreateCallCancelled(),
+        RequestEnvironment.OnSendingHeaders => new Action<Action<object>, object>(facade.RegisterOnSendingHeaders),
+        _ => throw new InvalidOperationException($"'{RequestEnvironment.KeyOf(slot)}' is not built on demand."),
+    };
 
-    /// <summary>Puts the decided status, the app's headers (all but the framing ones) and the framing on the transport.</summary>
-    protected abstract void ApplyHead(in ResponseHead head, IDictionary<string, string[]> headers, bool keepAlive);
+    /// <summary>A copy of the request headers, the app's own (a transport may reuse its collection for the next request).</summary>
+    protected abstract IDictionary<string, string[]> CopyRequestHeaders();
 
-    /// <summary>Replaces an unsent response with an empty one: the status, Content-Length 0, nothing of the app's.</summary>
-    protected abstract void SendEmpty(int statusCode, bool close);
-
-    /// <summary>Cuts the connection: the response had started and cannot be ended honestly.</summary>
-    protected abstract void Abort();
+    /// <summary>The request's <c>owin.CallCancelled</c>, made when the app first asks for it.</summary>
+    protected abstract CancellationToken CreateCallCancelled();
 
     /// <summary>Unlinks whatever ties the request's token to the connection.</summary>
     protected virtual void OnSealed()
     {
     }
 
-    private void RegisterOnSendingHeaders(Action<object> callback, object state)
-    {
-        if (HeadersSent)
-        {
-            throw new InvalidOperationException("The response headers have already been sent.");
-        }
-
-        (_onSendingHeaders ??= []).Add(new KeyValuePair<Action<object>, object>(callback, state));
-    }
+    private RequestBodyStream RequestBody() => _requestBody ??= new RequestBodyStream(_requestTransport, _hasBody, _declaredLength);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Threading;
@@ -15,11 +16,15 @@ namespace HealthEndpoint.Owin.Host.HttpListener;
 internal sealed class HttpListenerCall : ServerCall
 {
     private readonly HttpListenerContext _context;
+    private readonly CancellationToken _callCancelled;
 
     public HttpListenerCall(HttpListenerContext context, PrefixTable prefixes, int bufferSize, object appDisposing, CancellationToken callCancelled)
-        : base(Facts(context.Request), prefixes, context.Request.InputStream, context.Request.HasEntityBody, DeclaredLength(context.Request), bufferSize, appDisposing, callCancelled)
+        : base(prefixes, bufferSize, appDisposing)
     {
         _context = context;
+        _callCancelled = callCancelled;
+        var request = context.Request;
+        Begin(Facts(request), request.InputStream, request.HasEntityBody, DeclaredLength(request));
     }
 
     /// <summary>True once the response was aborted: there is nothing left to close.</summary>
@@ -27,7 +32,7 @@ internal sealed class HttpListenerCall : ServerCall
 
     protected override Stream TransportOutput => _context.Response.OutputStream;
 
-    protected override void ApplyHead(in ResponseHead head, IDictionary<string, string[]> headers, bool keepAlive)
+    protected override void ApplyHead(in ResponseHead head, Dictionary<string, string[]> headers, bool keepAlive)
     {
         var response = _context.Response;
         response.StatusCode = head.StatusCode;
@@ -126,11 +131,11 @@ internal sealed class HttpListenerCall : ServerCall
         PrefixTable.DecodePath(request.Url?.AbsolutePath ?? "/"),
         QueryString(request.Url),
         "HTTP/" + request.ProtocolVersion.ToString(2),
-        RequestHeaders(request),
         request.RemoteEndPoint.Address.ToString(),
-        request.RemoteEndPoint.Port,
+        request.RemoteEndPoint.Port.ToString(CultureInfo.InvariantCulture),
         request.LocalEndPoint.Address.ToString(),
         request.LocalEndPoint.Port,
+        request.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture),
         request.IsLocal);
 
     private static long? DeclaredLength(HttpListenerRequest request) =>
@@ -151,9 +156,12 @@ internal sealed class HttpListenerCall : ServerCall
         return string.IsNullOrEmpty(query) ? string.Empty : query!.Substring(1);
     }
 
-    private static Dictionary<string, string[]> RequestHeaders(HttpListenerRequest request)
+    // The server's stop token: HttpListener reports no client disconnect.
+    protected override CancellationToken CreateCallCancelled() => _callCancelled;
+
+    protected override IDictionary<string, string[]> CopyRequestHeaders()
     {
-        var source = request.Headers;
+        var source = _context.Request.Headers;
         var headers = new Dictionary<string, string[]>(source.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var name in source.AllKeys)
         {

@@ -11,48 +11,60 @@ using Microsoft.Extensions.Primitives;
 
 namespace HealthEndpoint.Owin.Host.Kestrel;
 
-/// <summary>One request over Kestrel: the core's call, put on Kestrel's features.</summary>
+/// <summary>The requests of one Kestrel connection: the core's call, put on Kestrel's features.</summary>
 /// <remarks>
 /// Kestrel reuses its per-connection objects (header collections, body streams, the abort token) for the
-/// connection's next request, so none of them is given to the app: the core's own dictionaries and streams are,
-/// and the request's token is linked to Kestrel's only until the request is sealed.
+/// connection's next request, so none of them is given to the app: the core's facade and streams are, the request
+/// headers are copied when the app asks for them, and the request's token is linked to Kestrel's only until the
+/// request is sealed.
 /// </remarks>
 internal sealed class KestrelCall : ServerCall
 {
-    private readonly IHttpResponseFeature _response;
-    private readonly IHttpResponseBodyFeature _responseBody;
-    private readonly IHttpRequestLifetimeFeature? _lifetime;
-    private readonly CancellationTokenRegistration _link;
+    private readonly AddressText _remote = new();
+    private readonly AddressText _local = new();
+    private IHttpRequestFeature _request = null!;
+    private IHttpResponseFeature _response = null!;
+    private IHttpResponseBodyFeature _responseBody = null!;
+    private IHttpRequestLifetimeFeature? _lifetime;
+    private CancellationTokenRegistration _link;
+    private string? _rawQuery;
+    private string _query = string.Empty;
 
-    private KestrelCall(
-        in RequestFacts facts,
-        IHttpRequestFeature request,
-        IFeatureCollection features,
-        IHttpRequestLifetimeFeature? lifetime,
-        PrefixTable prefixes,
-        int bufferSize,
-        object appDisposing,
-        CancellationTokenSource? cancelled)
-        : base(facts, prefixes, request.Body, HasBody(request, features), DeclaredLength(request), bufferSize, appDisposing, cancelled?.Token ?? CancellationToken.None)
+    public KestrelCall(PrefixTable prefixes, int bufferSize, object appDisposing)
+        : base(prefixes, bufferSize, appDisposing)
     {
-        _response = features.GetRequiredFeature<IHttpResponseFeature>();
-        _responseBody = features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        _lifetime = lifetime;
-        if (cancelled is not null)
-        {
-            _link = lifetime!.RequestAborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), cancelled);
-        }
-    }
-
-    public static KestrelCall Create(IFeatureCollection features, PrefixTable prefixes, int bufferSize, object appDisposing)
-    {
-        var request = features.GetRequiredFeature<IHttpRequestFeature>();
-        var lifetime = features.Get<IHttpRequestLifetimeFeature>();
-        var cancelled = lifetime is { RequestAborted.CanBeCanceled: true } ? new CancellationTokenSource() : null;
-        return new KestrelCall(Facts(request, features), request, features, lifetime, prefixes, bufferSize, appDisposing, cancelled);
     }
 
     protected override Stream TransportOutput => _responseBody.Stream;
+
+    /// <summary>Starts the request Kestrel has just parsed on this connection.</summary>
+    public void Begin(IFeatureCollection features)
+    {
+        var request = features.GetRequiredFeature<IHttpRequestFeature>();
+        _request = request;
+        _response = features.GetRequiredFeature<IHttpResponseFeature>();
+        _responseBody = features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        _lifetime = features.Get<IHttpRequestLifetimeFeature>();
+
+        var connection = features.GetRequiredFeature<IHttpConnectionFeature>();
+        var remote = _remote.Of(connection.RemoteIpAddress, connection.RemotePort);
+        var local = _local.Of(connection.LocalIpAddress, connection.LocalPort);
+        var facts = new RequestFacts(
+            request.Method,
+            request.Scheme,
+            request.Path,
+            Query(request.QueryString),
+            request.Protocol,
+            remote.Address,
+            remote.Port,
+            local.Address,
+            connection.LocalPort,
+            local.Port,
+
+            // As HttpListener defines it: the client is this host's own address.
+            remote.Address.Length > 0 && remote.Address == local.Address);
+        Begin(facts, request.Body, HasBody(request, features), DeclaredLength(request));
+    }
 
     public override bool IsClientError(Exception exception, out int statusCode)
     {
@@ -73,7 +85,7 @@ internal sealed class KestrelCall : ServerCall
         return false;
     }
 
-    protected override void ApplyHead(in ResponseHead head, IDictionary<string, string[]> headers, bool keepAlive)
+    protected override void ApplyHead(in ResponseHead head, Dictionary<string, string[]> headers, bool keepAlive)
     {
         _response.StatusCode = head.StatusCode;
         _response.ReasonPhrase = head.ReasonPhrase;
@@ -120,39 +132,10 @@ internal sealed class KestrelCall : ServerCall
 
     protected override void Abort() => _lifetime?.Abort();
 
-    protected override void OnSealed() => _link.Unregister();
-
-    private static bool HasBody(IHttpRequestFeature request, IFeatureCollection features) =>
-        features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
-        ?? (request.Headers.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0);
-
-    private static long? DeclaredLength(IHttpRequestFeature request) =>
-        request.Headers.TransferEncoding.Count > 0 ? null : request.Headers.ContentLength;
-
-    private static RequestFacts Facts(IHttpRequestFeature request, IFeatureCollection features)
-    {
-        var connection = features.GetRequiredFeature<IHttpConnectionFeature>();
-        var remoteAddress = Normalize(connection.RemoteIpAddress);
-        var localAddress = Normalize(connection.LocalIpAddress);
-        return new RequestFacts(
-            request.Method,
-            request.Scheme,
-            request.Path,
-            request.QueryString.Length > 0 ? request.QueryString.Substring(1) : string.Empty,
-            request.Protocol,
-            CopyRequestHeaders(request.Headers),
-            remoteAddress?.ToString() ?? string.Empty,
-            connection.RemotePort,
-            localAddress?.ToString() ?? string.Empty,
-            connection.LocalPort,
-
-            // As HttpListener defines it: the client is this host's own address.
-            remoteAddress is not null && remoteAddress.Equals(localAddress));
-    }
-
     // A copy: Kestrel reuses its header collection for the connection's next request.
-    private static Dictionary<string, string[]> CopyRequestHeaders(IHeaderDictionary source)
+    protected override IDictionary<string, string[]> CopyRequestHeaders()
     {
+        var source = _request.Headers;
         var headers = new Dictionary<string, string[]>(source.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var header in source)
         {
@@ -163,8 +146,75 @@ internal sealed class KestrelCall : ServerCall
         return headers;
     }
 
-    // Dual-stack sockets (http://+:port/) report IPv4 clients as ::ffff:a.b.c.d; the app's allowlist and logs
-    // expect the plain IPv4 form, as HttpListener gives it.
-    private static IPAddress? Normalize(IPAddress? address) =>
-        address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
+    // The request's own source, linked to Kestrel's abort token until the request is sealed: Kestrel resets its
+    // token for the connection's next request, so the app never holds it.
+    protected override CancellationToken CreateCallCancelled()
+    {
+        if (_lifetime is not { RequestAborted: { CanBeCanceled: true } aborted })
+        {
+            return CancellationToken.None;
+        }
+
+        var cancelled = new CancellationTokenSource();
+        _link = aborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), cancelled);
+        return cancelled.Token;
+    }
+
+    protected override void OnSealed()
+    {
+        _link.Unregister();
+        _link = default;
+    }
+
+    private static bool HasBody(IHttpRequestFeature request, IFeatureCollection features) =>
+        features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+        ?? (request.Headers.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0);
+
+    private static long? DeclaredLength(IHttpRequestFeature request) =>
+        request.Headers.TransferEncoding.Count > 0 ? null : request.Headers.ContentLength;
+
+    // Kestrel hands a connection's repeated request target back as the same strings; so is the query without its '?'.
+    private string Query(string rawQuery)
+    {
+        if (!ReferenceEquals(rawQuery, _rawQuery))
+        {
+            _rawQuery = rawQuery;
+            _query = rawQuery.Length > 0 ? rawQuery.Substring(1) : string.Empty;
+        }
+
+        return _query;
+    }
+
+    /// <summary>One end of the connection as the environment gives it, made again only when Kestrel's values change.</summary>
+    private sealed class AddressText
+    {
+        private IPAddress? _address;
+        private int _port = -1;
+
+        public string Address { get; private set; } = string.Empty;
+
+        public string Port { get; private set; } = string.Empty;
+
+        public AddressText Of(IPAddress? address, int port)
+        {
+            if (!ReferenceEquals(address, _address) || address is null)
+            {
+                _address = address;
+                Address = Normalize(address)?.ToString() ?? string.Empty;
+            }
+
+            if (port != _port)
+            {
+                _port = port;
+                Port = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return this;
+        }
+
+        // Dual-stack sockets (http://+:port/) report IPv4 clients as ::ffff:a.b.c.d; the app's allowlist and logs
+        // expect the plain IPv4 form, as HttpListener gives it.
+        private static IPAddress? Normalize(IPAddress? address) =>
+            address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
+    }
 }

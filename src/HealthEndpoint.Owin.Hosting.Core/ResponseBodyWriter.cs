@@ -6,26 +6,26 @@ using System.Threading.Tasks;
 namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>
-/// <c>owin.ResponseBody</c>. Small responses are buffered so that they go out with an exact Content-Length and an
-/// app that fails after writing some still gets an honest 500; the headers are sent on the first write past the
-/// buffer, on a flush with something to send, or at the end.
+/// The decisions behind <c>owin.ResponseBody</c> (the <see cref="RequestFacade"/> the app writes to). Small
+/// responses are buffered so that they go out with an exact Content-Length and an app that fails after writing some
+/// still gets an honest 500; the headers are sent on the first write past the buffer, on a flush with something to
+/// send, or at the end.
 /// </summary>
 /// <remarks>
 /// A body the response cannot have (HEAD, 204, 304) is counted and discarded, so HEAD's Content-Length is GET's
 /// and no stray bytes follow a bodyless response on a kept-alive connection. A zero-byte write sends nothing (a
-/// chunked transport would take it for the end of the body). Once the request is over the stream is sealed: a late
-/// write throws <see cref="ObjectDisposedException"/> instead of reaching the connection's next response.
+/// chunked transport would take it for the end of the body). Kept by the connection and reset for each request:
+/// every write names the facade it came through, and one whose request is over throws
+/// <see cref="ObjectDisposedException"/> instead of reaching the connection's next response.
 /// </remarks>
-internal sealed class ResponseBodyStream : Stream
+internal sealed class ResponseBodyWriter
 {
     private readonly ServerCall _call;
     private readonly ResponseBuffer _buffer;
-    private readonly object _gate = new();
     private long _discarded;
     private long _remaining = -1;
-    private bool _sealed;
 
-    public ResponseBodyStream(ServerCall call, int bufferSize)
+    public ResponseBodyWriter(ServerCall call, int bufferSize)
     {
         _call = call;
         _buffer = new ResponseBuffer(bufferSize);
@@ -34,47 +34,30 @@ internal sealed class ResponseBodyStream : Stream
     /// <summary>True once a body byte or a flush reached the transport: the response can no longer become a 500.</summary>
     public bool Started { get; private set; }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => !_sealed;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
+    public void Write(RequestFacade caller, ReadOnlySpan<byte> buffer)
     {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        if (!TryAbsorb(buffer.AsSpan(offset, count)) && StartStreaming() is { } output)
+        if (!TryAbsorb(caller, buffer) && StartStreaming() is { } output)
         {
-            Count(count);
+            Count(buffer.Length);
             Started = true;
-            output.Write(buffer, offset, count);
+            output.Write(buffer);
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public ValueTask WriteAsync(RequestFacade caller, ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
+        TryAbsorb(caller, buffer.Span) ? default : WriteThroughAsync(buffer, cancellationToken);
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        TryAbsorb(buffer.Span) ? default : WriteThroughAsync(buffer, cancellationToken);
-
-    public override void Flush()
+    public void Flush(RequestFacade caller)
     {
-        if (HasSomethingToFlush() && StartStreaming() is { } output)
+        if (HasSomethingToFlush(caller) && StartStreaming() is { } output)
         {
             Started = true;
             output.Flush();
         }
     }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) =>
-        HasSomethingToFlush() ? FlushThroughAsync(cancellationToken) : Task.CompletedTask;
+    public Task FlushAsync(RequestFacade caller, CancellationToken cancellationToken) =>
+        HasSomethingToFlush(caller) ? FlushThroughAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>
     /// Ends the body once the app's task completed: sends the headers with the exact length when the whole body is
@@ -111,34 +94,31 @@ internal sealed class ResponseBodyStream : Stream
         return AwaitThenReleaseAsync(pending);
     }
 
-    /// <summary>Ends the stream's life: every later write or flush throws, and the buffer goes back to the pool.</summary>
-    public void Seal()
+    /// <summary>Ends the request's body: the buffer goes back to the pool and the counts start again for the next request.</summary>
+    /// <remarks>The call has made the request's facade stale first, under the gate: a write through it that comes later throws before it reaches the buffer.</remarks>
+    public void Reset()
     {
-        lock (_gate)
+        ReleaseBuffer();
+        _discarded = 0;
+        _remaining = -1;
+        Started = false;
+    }
+
+    private bool HasSomethingToFlush(RequestFacade caller)
+    {
+        lock (_call.Gate)
         {
-            _sealed = true;
-            ReleaseBuffer();
+            caller.ThrowIfSealed();
+            return _call.HeadersSent ? _call.Head.Framing != BodyFraming.None : _buffer.Length > 0 && !_call.IsHead;
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    private bool HasSomethingToFlush()
-    {
-        ThrowIfSealed();
-        return _call.HeadersSent ? _call.Head.Framing != BodyFraming.None : _buffer.Length > 0 && !_call.IsHead;
-    }
-
     // True when the bytes need not reach the transport now: buffered, counted for HEAD, or discarded.
-    private bool TryAbsorb(ReadOnlySpan<byte> bytes)
+    private bool TryAbsorb(RequestFacade caller, ReadOnlySpan<byte> bytes)
     {
-        lock (_gate)
+        lock (_call.Gate)
         {
-            ThrowIfSealed();
+            caller.ThrowIfSealed();
             if (_call.HeadersSent)
             {
                 return bytes.IsEmpty || _call.Head.Framing == BodyFraming.None;
@@ -257,17 +237,9 @@ internal sealed class ResponseBodyStream : Stream
 
     private void ReleaseBuffer()
     {
-        lock (_gate)
+        lock (_call.Gate)
         {
             _buffer.Release();
-        }
-    }
-
-    private void ThrowIfSealed()
-    {
-        if (_sealed)
-        {
-            throw new ObjectDisposedException(nameof(ResponseBodyStream), "The request is over: its response body can no longer be written.");
         }
     }
 }
