@@ -203,7 +203,7 @@ internal static partial class DocTables
     [GeneratedRegex(@"\bSection \+ "":(?<name>\w+)""")]
     private static partial Regex SectionRead();
 
-    [GeneratedRegex(@"\b(Path|Switch|List)\(configuration, (nameof\(options\.(?<property>\w+)\)|""(?<literal>\w+)"")")]
+    [GeneratedRegex(@"\b(Path|IsOn|List)\(configuration, (nameof\(options\.(?<property>\w+)\)|""(?<literal>\w+)"")")]
     private static partial Regex OptInRead();
 
     [GeneratedRegex(@"""(-{1,2}[A-Za-z?][A-Za-z-]*)""")]
