@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
 
 namespace HealthEndpoint.Owin;
@@ -91,12 +90,12 @@ internal static class ResponseWriter
     private static IDictionary<string, string[]> ResponseHeaders(IDictionary<string, object> environment) =>
         (IDictionary<string, string[]>)environment[OwinKeys.ResponseHeaders];
 
+    // No owin.CallCancelled for the write: every body here is small and complete, a server buffers it, and one that
+    // loses the client fails the write anyway. Reading the token would make a host that creates it on demand (this
+    // project's) pay a cancellation source on every probe.
     private static Task WriteBodyAsync(IDictionary<string, object> environment, byte[] body)
     {
         var stream = (Stream)environment[OwinKeys.ResponseBody];
-        var cancellationToken = environment.TryGetValue(OwinKeys.CallCancelled, out var value) && value is CancellationToken token
-            ? token
-            : CancellationToken.None;
-        return stream.WriteAsync(body, 0, body.Length, cancellationToken);
+        return stream.WriteAsync(body, 0, body.Length);
     }
 }
