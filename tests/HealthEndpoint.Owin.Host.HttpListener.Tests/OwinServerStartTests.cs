@@ -19,7 +19,9 @@ namespace HealthEndpoint.Owin.Hosting.Tests;
 public sealed class OwinServerStartTests
 {
     private const int MaxAttempts = 6000;
-    private const int RacesWanted = 2;
+    // One race shows the recovery. Each race may instead surface on a thread-pool thread, which ends the test
+    // process (the managed HttpListener's own bug, docs/hosting.md), so the test meets it no more than it must.
+    private const int RacesWanted = 1;
     private const int Connectors = 8;
 
     // Measured: with 8 loopback connectors, about 1 start in 200 meets the race, so a few thousand starts meet it
