@@ -12,7 +12,7 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// <summary>The trivial OWIN apps the pairs serve, each answering with fixed bytes.</summary>
 /// <remarks>
 /// Header arrays and bodies are shared across requests: these apps stand for "the least work an app can do", and
-/// OwinServer only reads them. The middleware, by contrast, builds new header arrays per response because the
+/// HttpListenerOwinServer only reads them. The middleware, by contrast, builds new header arrays per response because the
 /// OWIN contract lets a server change them in place; that difference is part of what the ratios measure.
 /// </remarks>
 internal static class BenchApps

@@ -11,7 +11,7 @@ namespace HealthEndpoint.Owin.LoadBench;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
-/// <summary>An <see cref="OwinServer"/> or <see cref="KestrelOwinServer"/> of this process, with default options, on a free 127.0.0.1 port.</summary>
+/// <summary>An <see cref="HttpListenerOwinServer"/> or <see cref="KestrelOwinServer"/> of this process, with default options, on a free 127.0.0.1 port.</summary>
 /// <remarks>
 /// Every variant gets its own server so that only the app differs between the two sides of a pair; an idle
 /// server costs nothing while the other side runs (its accept loops wait on the listener).
@@ -38,13 +38,13 @@ internal sealed class BenchServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeTcpPort.Next();
-            var options = new OwinServerOptions
+            var options = new HttpListenerOwinServerOptions
             {
                 // Bounded stop: after a saturation round, slow requests may still be running.
                 ShutdownTimeout = TimeSpan.FromSeconds(3),
             };
             options.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
-            var server = new OwinServer(app, options);
+            var server = new HttpListenerOwinServer(app, options);
             try
             {
                 await server.StartAsync();

@@ -89,7 +89,7 @@ internal static class HostScenarios
         await using var kestrel = await ChildApp.StartKestrelPeerAsync(cancellationToken);
         var pair = await Alternation.RunAsync(
             "6. Embedded host vs Kestrel peer",
-            Load("OwinServer ping", wrapped.Url(BenchApps.PingPath), BenchServer.ProcessId),
+            Load("HttpListenerOwinServer ping", wrapped.Url(BenchApps.PingPath), BenchServer.ProcessId),
             Load("Kestrel ping", kestrel.Url(BenchApps.PingPath), kestrel.ProcessId) with { InProcess = false },
             settings,
             cancellationToken);

@@ -73,7 +73,7 @@ internal static class Report
             CultureInfo.InvariantCulture,
             $"- Method: wrk on 127.0.0.1 (`-t2 -c32 --latency` unless a row says otherwise), sides alternated A B A B, {settings.Rounds} rounds of " +
             $"{settings.DurationSeconds} s after a warm-up of each side (at least {settings.WarmupSeconds} s, see below the pairs); figures are medians over the rounds. " +
-            $"OwinServer variants run in this process (one server per variant, default options, workstation GC); " +
+            $"HttpListenerOwinServer variants run in this process (one server per variant, default options, workstation GC); " +
             $"the Kestrel peer is a child process (raw `app.Run`, same response headers and body, workstation GC)."));
         foreach (var note in methodNotes)
         {

@@ -112,9 +112,9 @@ internal sealed class LegacyApplication : IAsyncDisposable
     /// Nothing here reports the start or the graceful stop to the health endpoint: the server puts
     /// <c>host.OnAppDisposing</c> in every request, and the health plugin reads both from it.
     /// </remarks>
-    public static OwinServerOptions CreateServerOptions(IEnumerable<string> prefixes, TimeSpan drainDelay, ILogger logger)
+    public static HttpListenerOwinServerOptions CreateServerOptions(IEnumerable<string> prefixes, TimeSpan drainDelay, ILogger logger)
     {
-        var options = new OwinServerOptions
+        var options = new HttpListenerOwinServerOptions
         {
             Logger = logger,
             DrainDelay = drainDelay,

@@ -21,7 +21,7 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// The OWIN environment, the response rules (buffered small bodies with an exact Content-Length, no body on HEAD,
 /// 204 or 304, a logged empty 500 when the app fails before anything went out or sets what cannot go on the wire,
 /// an aborted connection after), request isolation and the drain window are the core's, shared with the
-/// HttpListener host (<c>OwinServer</c>). Kestrel adds what HttpListener lacks on Linux: a header timeout (for a
+/// HttpListener host (<c>HttpListenerOwinServer</c>). Kestrel adds what HttpListener lacks on Linux: a header timeout (for a
 /// connection that sends nothing too), request-line and header limits enforced while reading, pipelining, a minimum
 /// body data rate, and a connection cap below the open-file limit. A client's bad request body is answered as plain
 /// Kestrel answers it (413, 408, 400). HTTP/1.x only.
@@ -48,7 +48,11 @@ public sealed class KestrelOwinServer : IAsyncDisposable
     public KestrelOwinServer(AppFunc app, KestrelOwinServerOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        options.CheckShared();
+        if (ServerOptionsCheck.SharedProblem(options.Prefixes, options.ResponseBufferSize, options.DrainDelay, options.ShutdownTimeout, options.Logger) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
         Validate(options);
         _logger = options.Logger;
         OpenFileLimit = Hosting.Core.OpenFileLimit.Read();
@@ -152,7 +156,7 @@ public sealed class KestrelOwinServer : IAsyncDisposable
 
         foreach (var prefix in options.Prefixes)
         {
-            ListenPrefix.Parse(prefix);
+            BindAddress.Parse(prefix);
         }
     }
 
@@ -174,10 +178,10 @@ public sealed class KestrelOwinServer : IAsyncDisposable
             ? new MinDataRate(options.MinRequestBodyDataRate, MinimumDataRateGracePeriod)
             : null;
 
-        var bound = new HashSet<ListenPrefix>();
+        var bound = new HashSet<BindAddress>();
         foreach (var prefix in options.Prefixes)
         {
-            var listen = ListenPrefix.Parse(prefix);
+            var listen = BindAddress.Parse(prefix);
             if (!bound.Add(listen))
             {
                 continue; // Two paths on one address and port: one socket serves both path bases.

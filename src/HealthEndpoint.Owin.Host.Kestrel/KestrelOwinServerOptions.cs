@@ -18,8 +18,48 @@ namespace HealthEndpoint.Owin.Host.Kestrel;
 /// IPv6). Other host names are refused: Kestrel cannot filter by host name, and binding every interface for a name
 /// would expose more than the prefix says.
 /// </remarks>
-public sealed partial class KestrelOwinServerOptions
+public sealed class KestrelOwinServerOptions
 {
+    /// <summary>
+    /// The URL prefixes to listen on, each ending in <c>/</c>, for example <c>http://127.0.0.1:5080/</c>. The path
+    /// of a prefix becomes <c>owin.RequestPathBase</c>; a request whose path lies under no prefix of the port it
+    /// came in on is answered 404 by the host.
+    /// </summary>
+    public IList<string> Prefixes { get; } = new List<string>();
+
+    /// <summary>
+    /// How long a graceful stop keeps serving, after <see cref="OnDraining"/>, before it stops accepting requests.
+    /// Default zero.
+    /// </summary>
+    /// <remarks>
+    /// Load balancers and Kubernetes notice a failing readiness probe only at their next probe; serving through
+    /// the delay lets them move traffic away before connections are refused. Set it above the probe interval.
+    /// </remarks>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Called once, when the server has started listening.</summary>
+    /// <remarks>
+    /// The health endpoint does not need it: it learns of the start from <c>host.OnAppDisposing</c> in the requests.
+    /// It is for other code that wants to know.
+    /// </remarks>
+    public Action? OnStarted { get; set; }
+
+    /// <summary>Called once, when a graceful stop begins, before <see cref="DrainDelay"/>, after <c>host.OnAppDisposing</c> is cancelled.</summary>
+    /// <remarks>The health endpoint does not need it; it reads the cancelled <c>host.OnAppDisposing</c>.</remarks>
+    public Action? OnDraining { get; set; }
+
+    /// <summary>How long a graceful stop waits for in-flight requests before cancelling them. Default 10 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Responses up to this size get an exact Content-Length; larger ones are streamed. Default 64 KiB.</summary>
+    public int ResponseBufferSize { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Where app failures, clients' bad request bodies (information level) and server errors are logged; the
+    /// Kestrel host adds Kestrel's own messages from warning level up. Default: nowhere.
+    /// </summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+
     /// <summary>Default for <see cref="RequestHeadersTimeout"/>.</summary>
     internal static readonly TimeSpan DefaultRequestHeadersTimeout = TimeSpan.FromSeconds(10);
 

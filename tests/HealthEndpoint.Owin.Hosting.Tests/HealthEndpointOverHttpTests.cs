@@ -7,7 +7,7 @@ namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>
 /// The health paths over real HTTP (exact headers and bodies, 405 with <c>Allow</c> for other methods, 503 with the
-/// <c>fail</c> token) in front of a legacy-style app that sets a session cookie, served by <see cref="OwinServer"/>
+/// <c>fail</c> token) in front of a legacy-style app that sets a session cookie, served by <see cref="HttpListenerOwinServer"/>
 /// and read byte for byte from the socket.
 /// </summary>
 [TestFixture(HostKind.HttpListener)]

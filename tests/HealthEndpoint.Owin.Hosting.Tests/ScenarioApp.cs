@@ -16,7 +16,7 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// </summary>
 internal static class ScenarioApp
 {
-    /// <summary>Bigger than <see cref="OwinServerOptions.ResponseBufferSize"/>, so it is streamed.</summary>
+    /// <summary>Bigger than <see cref="HttpListenerOwinServerOptions.ResponseBufferSize"/>, so it is streamed.</summary>
     public const int LargeBodyLength = 200 * 1024;
 
     public static readonly byte[] Hello = Encoding.ASCII.GetBytes("hello world");

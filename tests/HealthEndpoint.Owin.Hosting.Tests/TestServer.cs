@@ -12,7 +12,7 @@ namespace HealthEndpoint.Owin.Hosting.Tests;
 
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
-/// <summary>A started <see cref="OwinServer"/> or <see cref="KestrelOwinServer"/> on a free loopback port, with its log captured.</summary>
+/// <summary>A started <see cref="HttpListenerOwinServer"/> or <see cref="KestrelOwinServer"/> on a free loopback port, with its log captured.</summary>
 internal sealed class TestServer : IAsyncDisposable
 {
     private const int StartAttempts = 5;
@@ -99,16 +99,16 @@ internal sealed class TestServer : IAsyncDisposable
 
     private static async Task<TestServer> StartHttpListenerAsync(AppFunc app, List<string> prefixes, IReadOnlyList<int> ports, RecordingLoggerFactory logs, HostSettings settings)
     {
-        var options = new OwinServerOptions
+        var options = new HttpListenerOwinServerOptions
         {
-            Logger = logs.CreateLogger(nameof(OwinServer)),
+            Logger = logs.CreateLogger(nameof(HttpListenerOwinServer)),
             DrainDelay = settings.DrainDelay,
             OnStarted = settings.OnStarted,
             OnDraining = settings.OnDraining,
         };
         options.ShutdownTimeout = settings.ShutdownTimeout ?? options.ShutdownTimeout;
         prefixes.ForEach(options.Prefixes.Add);
-        var server = new OwinServer(app, options);
+        var server = new HttpListenerOwinServer(app, options);
         try
         {
             await server.StartAsync();

@@ -15,7 +15,7 @@ public sealed class AppLimitSettingsTests
     [Test]
     public void Read_Unset_HalfTheHostLimitAtMost512AndOneSecond()
     {
-        var hostLimit = new OwinServerOptions().MaxConcurrentRequests;
+        var hostLimit = new HttpListenerOwinServerOptions().MaxConcurrentRequests;
 
         var (bound, retryAfter) = AppLimitSettings.Read(LegacySettings.Build([]));
 

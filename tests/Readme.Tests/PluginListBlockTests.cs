@@ -63,7 +63,7 @@ public sealed class PluginListBlockTests
 
     // Builds the block as printed; invokes the app before the host starts; starts it, on a new free port when another
     // process took the one picked in the meantime.
-    private static async Task<(PluginPipeline, OwinServer, Uri, int)> StartOnFreePortAsync(Func<IDictionary<string, object>, Task> legacyApp)
+    private static async Task<(PluginPipeline, HttpListenerOwinServer, Uri, int)> StartOnFreePortAsync(Func<IDictionary<string, object>, Task> legacyApp)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -53,7 +53,7 @@ internal static class AppLimitSettings
         return (bound, retryAfter);
     }
 
-    // Both hosts derive their limit from the open-file limit by the same rule (OwinServerOptions' default); Kestrel's
+    // Both hosts derive their limit from the open-file limit by the same rule (HttpListenerOwinServerOptions' default); Kestrel's
     // Host:MaxConnections replaces it when set.
     private static long HostLimit(IConfiguration configuration)
     {
@@ -64,6 +64,6 @@ internal static class AppLimitSettings
             return configured;
         }
 
-        return new OwinServerOptions().MaxConcurrentRequests;
+        return new HttpListenerOwinServerOptions().MaxConcurrentRequests;
     }
 }

@@ -46,10 +46,10 @@ internal sealed class AppServer : IAsyncDisposable
         if (kind == LegacySettings.HttpListenerServer)
         {
             KestrelSettings.RejectFor(configuration, kind);
-            OwinServer server;
+            HttpListenerOwinServer server;
             try
             {
-                server = new OwinServer(application.App, LegacyApplication.CreateServerOptions(urls, drainDelay, logger));
+                server = new HttpListenerOwinServer(application.App, LegacyApplication.CreateServerOptions(urls, drainDelay, logger));
             }
             catch (ArgumentException exception)
             {

@@ -14,15 +14,15 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// <remarks>
 /// Headers go out with the first body bytes sent (past the response buffer, or on a flush), or when the app's
 /// task ends; HEAD never puts a body on the wire. An exception before anything went out becomes a logged 500
-/// with an empty body; after, the connection is aborted. At most <see cref="OwinServerOptions.MaxConcurrentRequests"/>
+/// with an empty body; after, the connection is aborted. At most <see cref="HttpListenerOwinServerOptions.MaxConcurrentRequests"/>
 /// requests run at once. <see cref="StopAsync"/> lets in-flight requests finish, then closes the listener.
 /// Every request carries <c>host.OnAppDisposing</c>, cancelled when a graceful stop begins: the health endpoint
 /// reads its start and its drain window from it, with nothing wired by the app.
 /// </remarks>
-public sealed class OwinServer : IAsyncDisposable
+public sealed class HttpListenerOwinServer : IAsyncDisposable
 {
     private readonly CallRunner _runner;
-    private readonly OwinServerOptions _options;
+    private readonly HttpListenerOwinServerOptions _options;
     private readonly ILogger _logger;
     private const int StartAttempts = 5;
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
@@ -44,10 +44,14 @@ public sealed class OwinServer : IAsyncDisposable
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
     /// <param name="app">The app to serve.</param>
     /// <param name="options">Prefixes and limits.</param>
-    public OwinServer(AppFunc app, OwinServerOptions options)
+    public HttpListenerOwinServer(AppFunc app, HttpListenerOwinServerOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        options.CheckShared();
+        if (ServerOptionsCheck.SharedProblem(options.Prefixes, options.ResponseBufferSize, options.DrainDelay, options.ShutdownTimeout, options.Logger) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
         if (options.MaxConcurrentRequests < 1 || options.AcceptLoops < 1)
         {
             throw new ArgumentException("MaxConcurrentRequests and AcceptLoops must be positive.", nameof(options));
@@ -57,7 +61,7 @@ public sealed class OwinServer : IAsyncDisposable
         _runner = new CallRunner(app, _logger);
         foreach (var prefix in options.Prefixes)
         {
-            ListenerPrefix.Map(prefix);
+            PrefixRewrite.Map(prefix);
         }
 
         _prefixes = new PrefixTable(options.Prefixes);
@@ -71,7 +75,7 @@ public sealed class OwinServer : IAsyncDisposable
     /// <summary>The prefixes the server listens on.</summary>
     public IReadOnlyCollection<string> Prefixes => (IReadOnlyCollection<string>)_options.Prefixes;
 
-    /// <summary>Starts listening and accepting requests, then calls <see cref="OwinServerOptions.OnStarted"/>.</summary>
+    /// <summary>Starts listening and accepting requests, then calls <see cref="HttpListenerOwinServerOptions.OnStarted"/>.</summary>
     /// <param name="cancellationToken">Cancels the start before it binds.</param>
     /// <returns>A task that completes once every prefix is bound (HttpListener binds synchronously).</returns>
     /// <exception cref="HttpListenerException">A prefix could not be bound (in use, or not permitted).</exception>
@@ -92,8 +96,8 @@ public sealed class OwinServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Cancels <c>host.OnAppDisposing</c>, calls <see cref="OwinServerOptions.OnDraining"/> and keeps serving for <see cref="OwinServerOptions.DrainDelay"/>;
-    /// then stops accepting requests, waits up to <see cref="OwinServerOptions.ShutdownTimeout"/> for in-flight ones
+    /// Cancels <c>host.OnAppDisposing</c>, calls <see cref="HttpListenerOwinServerOptions.OnDraining"/> and keeps serving for <see cref="HttpListenerOwinServerOptions.DrainDelay"/>;
+    /// then stops accepting requests, waits up to <see cref="HttpListenerOwinServerOptions.ShutdownTimeout"/> for in-flight ones
     /// (then cancels <c>owin.CallCancelled</c>), and closes the listener, after which connections are refused.
     /// </summary>
     /// <returns>A task that completes when the listener is closed.</returns>
@@ -135,12 +139,12 @@ public sealed class OwinServer : IAsyncDisposable
         _slots.Dispose();
     }
 
-    private static System.Net.HttpListener CreateListener(OwinServerOptions options)
+    private static System.Net.HttpListener CreateListener(HttpListenerOwinServerOptions options)
     {
         var listener = new System.Net.HttpListener { IgnoreWriteExceptions = true };
         foreach (var prefix in options.Prefixes)
         {
-            listener.Prefixes.Add(ListenerPrefix.Map(prefix));
+            listener.Prefixes.Add(PrefixRewrite.Map(prefix));
         }
 
         return listener;
@@ -216,7 +220,7 @@ public sealed class OwinServer : IAsyncDisposable
             }
 
             // Each request runs on the thread pool, so an app that blocks cannot hold up the accept loop.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = ((OwinServer.Work)state!).RunAsync(), new Work(this, context));
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = ((HttpListenerOwinServer.Work)state!).RunAsync(), new Work(this, context));
         }
     }
 
@@ -249,7 +253,7 @@ public sealed class OwinServer : IAsyncDisposable
         }
     }
 
-    private sealed class Work(OwinServer server, HttpListenerContext context)
+    private sealed class Work(HttpListenerOwinServer server, HttpListenerContext context)
     {
         public async Task RunAsync()
         {

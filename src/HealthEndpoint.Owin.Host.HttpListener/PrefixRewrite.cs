@@ -4,7 +4,7 @@ using HealthEndpoint.Owin.Hosting.Core;
 namespace HealthEndpoint.Owin.Host.HttpListener;
 
 /// <summary>Maps the prefixes people write to ones the managed HttpListener accepts, or refuses them saying what to write.</summary>
-internal static class ListenerPrefix
+internal static class PrefixRewrite
 {
     /// <summary>
     /// <c>http://0.0.0.0:port/</c> (every IPv4 address, as Kestrel and most servers read it) becomes

@@ -6,11 +6,11 @@ using HealthEndpoint.Owin.Hosting.Core;
 namespace HealthEndpoint.Owin.Host.Kestrel;
 
 /// <summary>What a URL prefix asks Kestrel to bind: an address (or loopback, or every address) and a port.</summary>
-internal readonly record struct ListenPrefix(IPAddress? Address, bool Localhost, int Port)
+internal readonly record struct BindAddress(IPAddress? Address, bool Localhost, int Port)
 {
     /// <summary>Parses <c>http://host:port/path/</c>; host is an IP address, <c>localhost</c>, <c>+</c> or <c>*</c>.</summary>
     /// <exception cref="ArgumentException">The prefix is not one Kestrel can bind as written.</exception>
-    public static ListenPrefix Parse(string prefix)
+    public static BindAddress Parse(string prefix)
     {
         const string Scheme = "http://";
         if (!prefix.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
@@ -36,18 +36,18 @@ internal readonly record struct ListenPrefix(IPAddress? Address, bool Localhost,
 
         if (host is "+" or "*")
         {
-            return new ListenPrefix(null, Localhost: false, port);
+            return new BindAddress(null, Localhost: false, port);
         }
 
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            return new ListenPrefix(null, Localhost: true, port);
+            return new BindAddress(null, Localhost: true, port);
         }
 
         var literal = host.StartsWith('[') && host.EndsWith(']') ? host.Substring(1, host.Length - 2) : host;
         if (host.Length > 0 && IPAddress.TryParse(literal, out var address) && (host != literal || address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
         {
-            return new ListenPrefix(address, Localhost: false, port);
+            return new BindAddress(address, Localhost: false, port);
         }
 
         throw Invalid(prefix, "Kestrel binds addresses, not host names: use an IP address (127.0.0.1, [::1], 0.0.0.0, [::]), localhost, or + for every address");

@@ -6,7 +6,7 @@ namespace HealthEndpoint.Owin.Hosting.Tests;
 
 /// <summary>What the HttpListener host makes of the prefixes people write, and its derived request bound.</summary>
 [TestFixture]
-public sealed class ListenerPrefixTests
+public sealed class PrefixRewriteTests
 {
     [TestCase("http://0.0.0.0:5080/", "http://+:5080/")]
     [TestCase("http://0.0.0.0:5080/rt/", "http://+:5080/rt/")]
@@ -16,7 +16,7 @@ public sealed class ListenerPrefixTests
     [TestCase("http://0.0.0.01:5080/", "http://0.0.0.01:5080/")]
     public void Map_Prefix_WhatHttpListenerBinds(string prefix, string expected)
     {
-        Assert.That(ListenerPrefix.Map(prefix), Is.EqualTo(expected));
+        Assert.That(PrefixRewrite.Map(prefix), Is.EqualTo(expected));
     }
 
     // The managed HttpListener of Linux and macOS rejects IPv6 literals; http.sys on Windows takes them.
@@ -25,7 +25,7 @@ public sealed class ListenerPrefixTests
     [Platform(Exclude = "Win")]
     public void Map_Ipv6LiteralOnLinux_RefusedSayingWhatToWrite(string prefix, string advice)
     {
-        Assert.That(() => ListenerPrefix.Map(prefix), Throws.ArgumentException.With.Message.Contains(advice).And.Message.Contains("Kestrel"));
+        Assert.That(() => PrefixRewrite.Map(prefix), Throws.ArgumentException.With.Message.Contains(advice).And.Message.Contains("Kestrel"));
     }
 
     [TestCase("http://[::]:5080/")]
@@ -33,7 +33,7 @@ public sealed class ListenerPrefixTests
     [Platform("Win")]
     public void Map_Ipv6LiteralOnWindows_KeptAsWritten(string prefix)
     {
-        Assert.That(ListenerPrefix.Map(prefix), Is.EqualTo(prefix));
+        Assert.That(PrefixRewrite.Map(prefix), Is.EqualTo(prefix));
     }
 
     // The control: 0.0.0.0 as written is what HttpListener cannot start on.
@@ -46,7 +46,7 @@ public sealed class ListenerPrefixTests
         Assert.That(raw.Start, Throws.TypeOf<System.Net.HttpListenerException>());
 
         using var mapped = new System.Net.HttpListener();
-        mapped.Prefixes.Add(ListenerPrefix.Map($"http://0.0.0.0:{port}/"));
+        mapped.Prefixes.Add(PrefixRewrite.Map($"http://0.0.0.0:{port}/"));
         Assert.That(mapped.Start, Throws.Nothing);
         mapped.Stop();
     }
@@ -67,7 +67,7 @@ public sealed class ListenerPrefixTests
     public void Options_DefaultOnLinux_MaxConcurrentRequestsBelowThisProcessLimit()
     {
         var limit = OpenFileLimit.Read();
-        var cap = new OwinServerOptions().MaxConcurrentRequests;
+        var cap = new HttpListenerOwinServerOptions().MaxConcurrentRequests;
 
         Assert.That(limit, Is.Not.Null, "Linux has an open-file limit");
         Assert.That(cap, Is.InRange(16, limit!.Value - 256));
@@ -79,6 +79,6 @@ public sealed class ListenerPrefixTests
     public void Options_DefaultOnWindows_MaxConcurrentRequestsIsTheFallback()
     {
         Assert.That(OpenFileLimit.Read(), Is.Null, "Windows has no open-file limit");
-        Assert.That(new OwinServerOptions().MaxConcurrentRequests, Is.EqualTo(OpenFileLimit.FallbackRequestCap));
+        Assert.That(new HttpListenerOwinServerOptions().MaxConcurrentRequests, Is.EqualTo(OpenFileLimit.FallbackRequestCap));
     }
 }

@@ -16,7 +16,7 @@ namespace HealthEndpoint.Owin.Hosting.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class OwinServerStartTests
+public sealed class HttpListenerOwinServerStartTests
 {
     private const int MaxAttempts = 6000;
     // One race shows the recovery. Each race may instead surface on a thread-pool thread, which ends the test
@@ -25,7 +25,7 @@ public sealed class OwinServerStartTests
     private const int Connectors = 8;
 
     // Measured: with 8 loopback connectors, about 1 start in 200 meets the race, so a few thousand starts meet it
-    // several times. Each time HttpListener.Start() threw, OwinServer logs StartRaced and starts a new listener:
+    // several times. Each time HttpListener.Start() threw, HttpListenerOwinServer logs StartRaced and starts a new listener:
     // those log entries are the control that the failure mode happened in this very run.
     [Test]
     public async Task Start_WhileClientsConnect_SurvivesHttpListenerStartRaceAndServes()
@@ -37,11 +37,11 @@ public sealed class OwinServerStartTests
         while (races < RacesWanted && attempts < MaxAttempts)
         {
             attempts++;
-            failures += await StartsUnderConnectLoopAsync(port => OwinServerStartsAndServesAsync(port, logs)) ? 0 : 1;
+            failures += await StartsUnderConnectLoopAsync(port => ServerStartsAndServesAsync(port, logs)) ? 0 : 1;
             races = logs.Entries.Count(entry => entry.EventId.Name == "StartRaced");
         }
 
-        TestContext.Out.WriteLine($"{attempts} starts under a connect loop: HttpListener.Start() raced {races} time(s), OwinServer failed to start or serve {failures} time(s)");
+        TestContext.Out.WriteLine($"{attempts} starts under a connect loop: HttpListener.Start() raced {races} time(s), HttpListenerOwinServer failed to start or serve {failures} time(s)");
         Assert.That(races, Is.GreaterThanOrEqualTo(RacesWanted), "the control: the race happened during these starts");
         Assert.That(failures, Is.Zero);
     }
@@ -78,11 +78,11 @@ public sealed class OwinServerStartTests
         }
     }
 
-    private static async Task<bool> OwinServerStartsAndServesAsync(int port, RecordingLoggerFactory logs)
+    private static async Task<bool> ServerStartsAndServesAsync(int port, RecordingLoggerFactory logs)
     {
-        var options = new OwinServerOptions { Logger = logs.CreateLogger("host") };
+        var options = new HttpListenerOwinServerOptions { Logger = logs.CreateLogger("host") };
         options.Prefixes.Add($"http://127.0.0.1:{port}/");
-        await using var server = new OwinServer(_ => Task.CompletedTask, options);
+        await using var server = new HttpListenerOwinServer(_ => Task.CompletedTask, options);
         try
         {
             await server.StartAsync();
