@@ -17,7 +17,7 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// <c>AppFunc</c>s by hand. Hosts report their start and graceful stop through <c>host.OnAppDisposing</c>, in each
 /// request or in the startup properties; a host without it calls <see cref="HealthEndpointOptions.Lifecycle"/>.
 /// </remarks>
-public sealed class HealthEndpointMiddleware
+public sealed partial class HealthEndpointMiddleware
 {
     /// <summary>
     /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the endpoint measures its checks and answers
@@ -28,6 +28,7 @@ public sealed class HealthEndpointMiddleware
     private readonly AppFunc _next;
     private readonly HealthRouter _router;
     private readonly HealthResponder _responder;
+    private readonly HealthCheckRunner _runner;
     private readonly ClientAccessPolicy? _access;
     private readonly MetricsResponder? _metricsResponder;
     private readonly HealthEndpointMetrics _metrics;
@@ -73,8 +74,8 @@ public sealed class HealthEndpointMiddleware
 
         _router = new HealthRouter(options, slots.ConvertAll(slot => slot.Name));
         _metrics = new HealthEndpointMetrics(slots);
-        var runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger, _metrics, options.Clock);
-        _responder = new HealthResponder(runner, options, new HostSignal(hostProperties, options.Lifecycle));
+        _runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger, _metrics, options.Clock);
+        _responder = new HealthResponder(_runner, options, new HostSignal(hostProperties, options.Lifecycle));
         _metricsResponder = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
         if (options.AllowedNetworks.Count > 0)
         {
