@@ -123,7 +123,7 @@ public sealed class AppConcurrencyLimitMiddleware
         {
             headers["Retry-After"] = new[] { _retryAfter };
             headers["Content-Length"] = new[] { "0" };
-            headers["Cache-Control"] = new[] { ResponseWriter.NoStore };
+            headers["Cache-Control"] = new[] { HealthAnswer.CacheControl };
         }
 
         var now = Stopwatch.GetTimestamp();

@@ -17,9 +17,8 @@ namespace HealthEndpoint.Owin;
 /// </remarks>
 public sealed class HealthEndpointLifecycle
 {
-    private const int Starting = 0;
-    private const int Started = 1;
-    private const int Draining = 2;
+    private const int Starting = (int)HostState.Starting;
+    private const int Draining = (int)HostState.Draining;
 
     private int _state;
 
@@ -34,9 +33,44 @@ public sealed class HealthEndpointLifecycle
     /// <summary>True once <see cref="BeginDraining"/> has been called.</summary>
     internal bool IsDraining => Volatile.Read(ref _state) == Draining;
 
+    /// <summary>
+    /// Reads what a health request says about its host through <c>host.OnAppDisposing</c> (the request's token, else
+    /// the startup properties'): a host delivered it, so it has started; a cancelled token means its stop has begun.
+    /// </summary>
+    /// <param name="appDisposing">The host's token; <see langword="null"/> when the host reports through the methods below.</param>
+    /// <returns>The state after what the request said: what the answer depends on.</returns>
+    internal HostState Observe(CancellationToken? appDisposing)
+    {
+        if (appDisposing is { } token)
+        {
+            if (token.IsCancellationRequested)
+            {
+                BeginDraining();
+            }
+            else if (Volatile.Read(ref _state) == Starting)
+            {
+                MarkStarted();
+            }
+        }
+
+        return (HostState)Volatile.Read(ref _state);
+    }
+
+    /// <summary>Begins draining as soon as <paramref name="appDisposing"/> (the startup properties' token) is cancelled, not only on the next health request.</summary>
+    internal void Follow(CancellationToken appDisposing) =>
+        appDisposing.Register(static state => ((HealthEndpointLifecycle)state!).BeginDraining(), this);
+
     /// <summary>Reports that the host serves requests; the startup path answers 200 from now on.</summary>
-    public void MarkStarted() => Interlocked.CompareExchange(ref _state, Started, Starting);
+    public void MarkStarted() => Interlocked.CompareExchange(ref _state, (int)HostState.Started, Starting);
 
     /// <summary>Reports that a graceful stop has begun; status and readiness answer 503 from now on.</summary>
     public void BeginDraining() => Interlocked.Exchange(ref _state, Draining);
+}
+
+/// <summary>Where the host is in its life, as the health answers see it.</summary>
+internal enum HostState
+{
+    Starting,
+    Started,
+    Draining,
 }

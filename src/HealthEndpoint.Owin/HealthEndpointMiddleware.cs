@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace HealthEndpoint.Owin;
@@ -7,8 +9,8 @@ namespace HealthEndpoint.Owin;
 using AppFunc = Func<IDictionary<string, object>, Task>;
 
 /// <summary>
-/// OWIN middleware that answers the ping and status paths (and the opt-in livez, readyz, startupz and per-check paths) itself, without calling
-/// the app it wraps, and passes every other request to that app untouched.
+/// OWIN middleware that answers the ping and status paths (and the opt-in livez, readyz, startupz, per-check and
+/// metrics paths) itself, without calling the app it wraps, and passes every other request to that app untouched.
 /// </summary>
 /// <remarks>
 /// It follows the OWIN middleware-class convention, so a Katana app adds it with
@@ -29,9 +31,10 @@ public sealed partial class HealthEndpointMiddleware
     private readonly HealthRouter _router;
     private readonly HealthResponder _responder;
     private readonly HealthCheckRunner _runner;
-    private readonly ClientAccessPolicy? _access;
-    private readonly MetricsResponder? _metricsResponder;
     private readonly HealthEndpointMetrics _metrics;
+    private readonly bool _readsAccept;
+    private readonly bool _readsQuery;
+    private readonly bool _readsClient;
 
     /// <summary>Creates the middleware, validating and copying <paramref name="options"/>.</summary>
     /// <param name="next">The app to call for every request that is not a health request.</param>
@@ -62,26 +65,16 @@ public sealed partial class HealthEndpointMiddleware
         }
 
         OptionsValidator.Validate(options, nameof(HealthEndpointOptions) + ".");
-        var slots = new List<CheckSlot>
-        {
-            new(CheckNames.Database, options.Database),
-            new(CheckNames.Redis, options.Redis),
-        };
-        foreach (var registration in options.Checks)
-        {
-            slots.Add(new CheckSlot(registration.Name, registration.Check));
-        }
-
+        var slots = CheckSlot.ForOptions(options);
         _router = new HealthRouter(options, slots.ConvertAll(slot => slot.Name));
         _metrics = new HealthEndpointMetrics(slots);
         _runner = new HealthCheckRunner(slots, options.CheckTimeout, options.StatusCacheDuration, options.Logger, _metrics, options.Clock);
-        _responder = new HealthResponder(_runner, options, new HostSignal(hostProperties, options.Lifecycle));
-        _metricsResponder = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
-        if (options.AllowedNetworks.Count > 0)
-        {
-            _access = new ClientAccessPolicy(
-                OptionsValidator.ParseNetworks(options.AllowedNetworks), OptionsValidator.ParseNetworks(options.TrustedProxies));
-        }
+        var startupToken = hostProperties is not null && hostProperties.TryGetValue(OwinKeys.HostOnAppDisposing, out var value)
+            && value is CancellationToken token ? token : (CancellationToken?)null;
+        _responder = new HealthResponder(options, _runner, startupToken);
+        _readsAccept = options.HealthJson;
+        _readsQuery = options.ProbeQueries;
+        _readsClient = options.AllowedNetworks.Count > 0;
     }
 
     /// <summary>
@@ -116,31 +109,63 @@ public sealed partial class HealthEndpointMiddleware
     /// <summary>This middleware's metrics; tests listen to its <see cref="HealthEndpointMetrics.Meter"/>.</summary>
     internal HealthEndpointMetrics Metrics => _metrics;
 
-    // Counted only while someone listens: with nobody listening the answer is returned as it is, no call made.
+    // Read once, decide once (the responder), count the answer returned, write once.
     private Task Answer(IDictionary<string, object> environment, HealthRoute route)
     {
-        var answer = Respond(environment, route);
-        return _metrics.CountsRequests ? _metrics.Answered(answer, environment, route.Kind) : answer;
+        var answer = _responder.AnswerAsync(Read(environment, route));
+        return answer.IsCompletedSuccessfully ? Write(environment, route.Kind, answer.Result) : WriteWhenAnsweredAsync(environment, route.Kind, answer);
     }
 
-    private Task Respond(IDictionary<string, object> environment, HealthRoute route)
+    private async Task WriteWhenAnsweredAsync(IDictionary<string, object> environment, HealthRouteKind route, ValueTask<HealthAnswer> answer) =>
+        await Write(environment, route, await answer.ConfigureAwait(false)).ConfigureAwait(false);
+
+    // Each optional part only when its option is on or its route needs it: with the defaults, a ping reads the method only.
+    private HealthRequest Read(IDictionary<string, object> environment, HealthRoute route)
     {
-        // Others learn nothing, not even which paths exist or which methods they take (GitLab's model).
-        if (route.Kind == HealthRouteKind.UnknownCheck || (_access is not null && !_access.Allows(environment)))
+        var kind = route.Kind;
+        var format = _readsAccept && AcceptHeader.PrefersHealthJson(OwinHeaders.Find(environment, "Accept"))
+            ? HealthFormat.HealthJson
+            : kind is HealthRouteKind.Ping or HealthRouteKind.Status ? HealthFormat.Compact : HealthFormat.KubernetesText;
+        var query = _readsQuery && kind != HealthRouteKind.Ping ? HealthQuery.Parse(Text(environment, OwinKeys.RequestQueryString)) : HealthQuery.Empty;
+        var appDisposing = kind is HealthRouteKind.Status or HealthRouteKind.Ready or HealthRouteKind.Startup
+            ? Token(environment, OwinKeys.HostOnAppDisposing) : null;
+        var cancelled = kind == HealthRouteKind.Metrics ? Token(environment, OwinKeys.CallCancelled) : null;
+        return _readsClient
+            ? new(route, Text(environment, OwinKeys.RequestMethod), format, query, appDisposing, Text(environment, OwinKeys.RemoteIpAddress), OwinHeaders.Find(environment, ForwardedFor.HeaderName), cancelled ?? default)
+            : new(route, Text(environment, OwinKeys.RequestMethod), format, query, appDisposing, cancelled: cancelled ?? default);
+    }
+
+    private static string? Text(IDictionary<string, object> environment, string key) =>
+        environment.TryGetValue(key, out var value) ? value as string : null;
+
+    private static CancellationToken? Token(IDictionary<string, object> environment, string key) =>
+        environment.TryGetValue(key, out var value) && value is CancellationToken token ? token : null;
+
+    // The one writer: any answer into the OWIN response. Header values are new arrays for every response, because the
+    // OWIN contract lets anything downstream (a server, an outer middleware) change them in place. No owin.CallCancelled
+    // for the write: every body is small and complete, and a server that loses the client fails the write anyway.
+    private Task Write(IDictionary<string, object> environment, HealthRouteKind route, in HealthAnswer answer)
+    {
+        if (_metrics.CountsRequests)
         {
-            return ResponseWriter.WriteNotFoundAsync(environment);
+            _metrics.Answered(route, answer.StatusCode);
         }
 
-        // HTTP methods are case-sensitive (RFC 9110 section 9.1): "get" is not GET, and gets 405 like any other.
-        var method = environment.TryGetValue(OwinKeys.RequestMethod, out var value) ? value as string : null;
-        if (method != "GET" && method != "HEAD")
+        environment[OwinKeys.ResponseStatusCode] = BoxedStatus.For(answer.StatusCode);
+        var headers = (IDictionary<string, string[]>)environment[OwinKeys.ResponseHeaders];
+        if (answer.StatusCode == 405)
         {
-            return ResponseWriter.WriteMethodNotAllowedAsync(environment);
+            headers["Allow"] = new[] { HealthAnswer.AllowedMethods };
         }
 
-        var includeBody = method == "GET";
-        return route.Kind == HealthRouteKind.Metrics
-            ? _metricsResponder!.AnswerAsync(environment, includeBody)
-            : _responder.AnswerAsync(environment, route, includeBody);
+        if (answer.ContentType is not null)
+        {
+            headers["Content-Type"] = new[] { answer.ContentType };
+        }
+
+        headers["Content-Length"] = new[] { answer.ContentLength };
+        headers["Cache-Control"] = new[] { HealthAnswer.CacheControl };
+        headers["X-Content-Type-Options"] = new[] { HealthAnswer.ContentTypeOptions };
+        return answer.IncludeBody ? ((Stream)environment[OwinKeys.ResponseBody]).WriteAsync(answer.Body, 0, answer.Body.Length) : Task.CompletedTask;
     }
 }

@@ -119,13 +119,13 @@ internal static class OptionsValidator
             {
                 add(path.Key, problem);
             }
-            else if (seen.TryGetValue(HealthPath.Normalize(path.Value!), out var earlier))
+            else if (seen.TryGetValue(HealthRouter.Normalize(path.Value!), out var earlier))
             {
                 add(path.Key, $"must differ from {keyPrefix}{earlier} (both are '{path.Value}').");
             }
             else
             {
-                seen.Add(HealthPath.Normalize(path.Value!), path.Key);
+                seen.Add(HealthRouter.Normalize(path.Value!), path.Key);
             }
         }
     }
@@ -142,7 +142,7 @@ internal static class OptionsValidator
             return $"must start with '/' (was '{path}').";
         }
 
-        if (HealthPath.Normalize(path).Length < 2)
+        if (HealthRouter.Normalize(path).Length < 2)
         {
             return $"must name at least one segment; '{path}' would capture every request.";
         }

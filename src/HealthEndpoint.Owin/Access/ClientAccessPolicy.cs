@@ -4,7 +4,7 @@ using System.Net;
 
 namespace HealthEndpoint.Owin;
 
-/// <summary>Decides from a request's environment whether its client may use the health paths.</summary>
+/// <summary>Decides from a request's peer and <c>X-Forwarded-For</c> whether its client may use the health paths.</summary>
 /// <remarks>
 /// <para>
 /// The client is the immediate peer (<c>server.RemoteIpAddress</c>) unless that peer is a trusted proxy. Only then
@@ -34,22 +34,18 @@ internal sealed class ClientAccessPolicy
     }
 
     /// <summary>Whether the request's client is in an allowed network.</summary>
-    /// <param name="environment">The OWIN environment of the request.</param>
+    /// <param name="remoteAddress">The peer's address as the server wrote it (<c>server.RemoteIpAddress</c>); <see langword="null"/> when unknown.</param>
+    /// <param name="forwardedFor">The request's <c>X-Forwarded-For</c> values in header order; <see langword="null"/> when absent.</param>
     /// <returns><see langword="true"/> when the client address was found and is allowed.</returns>
-    public bool Allows(IDictionary<string, object> environment)
+    public bool Allows(string? remoteAddress, string[]? forwardedFor)
     {
-        if (environment is null)
-        {
-            throw new ArgumentNullException(nameof(environment));
-        }
-
-        var client = FindClient(environment);
+        var client = FindClient(remoteAddress, forwardedFor);
         return client is not null && IpNetwork.AnyContains(_allowedNetworks, client);
     }
 
-    private IPAddress? FindClient(IDictionary<string, object> environment)
+    private IPAddress? FindClient(string? remote, string[]? forwarded)
     {
-        if (!environment.TryGetValue(OwinKeys.RemoteIpAddress, out var value) || value is not string remote)
+        if (remote is null)
         {
             return null;
         }
@@ -61,7 +57,6 @@ internal sealed class ClientAccessPolicy
             return peer;
         }
 
-        var forwarded = ForwardedFor.Values(environment);
         return forwarded is null || forwarded.Length == 0 ? peer : WalkForwardedFor(forwarded);
     }
 

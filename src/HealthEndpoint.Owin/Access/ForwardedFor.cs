@@ -1,11 +1,10 @@
 using System;
-using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 
 namespace HealthEndpoint.Owin;
 
-/// <summary>Reading the <c>X-Forwarded-For</c> request header: finding it, and parsing one of its entries.</summary>
+/// <summary>Parsing one entry of the <c>X-Forwarded-For</c> request header.</summary>
 /// <remarks>
 /// An entry is one address, with optional spaces or tabs around it: <c>203.0.113.7</c>, <c>2001:db8::7</c>,
 /// <c>203.0.113.7:51234</c> or <c>[2001:db8::7]:51234</c> (the port is checked, 0–65535, and dropped), or
@@ -16,42 +15,6 @@ namespace HealthEndpoint.Owin;
 internal static class ForwardedFor
 {
     public const string HeaderName = "X-Forwarded-For";
-    private const string LowerCaseHeaderName = "x-forwarded-for";
-
-    /// <summary>The header's values, whatever the case of its name, or <see langword="null"/> when it is absent.</summary>
-    /// <param name="environment">The OWIN environment; <c>owin.RequestHeaders</c> may be missing.</param>
-    /// <returns>The values as the server stored them, in header order.</returns>
-    /// <remarks>
-    /// OWIN servers usually key request headers case-insensitively, but the specification does not say so. The exact
-    /// lookup settles the common case; only a dictionary that is not known to ignore case is then scanned.
-    /// </remarks>
-    public static string[]? Values(IDictionary<string, object> environment)
-    {
-        if (!environment.TryGetValue(OwinKeys.RequestHeaders, out var value) || value is not IDictionary<string, string[]> headers)
-        {
-            return null;
-        }
-
-        if (headers.TryGetValue(HeaderName, out var values))
-        {
-            return values;
-        }
-
-        if (headers is Dictionary<string, string[]> dictionary && dictionary.Comparer.Equals(HeaderName, LowerCaseHeaderName))
-        {
-            return null;
-        }
-
-        foreach (var pair in headers)
-        {
-            if (string.Equals(pair.Key, HeaderName, StringComparison.OrdinalIgnoreCase))
-            {
-                return pair.Value;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>Parses the entry between <paramref name="start"/> and <paramref name="end"/> (exclusive).</summary>
     /// <param name="value">One header value, possibly a comma-separated list.</param>

@@ -103,61 +103,17 @@ internal sealed class HealthEndpointMetrics
     /// <summary>Whether anyone listens to the request counter; when not, answers are not wrapped at all.</summary>
     public bool CountsRequests => _requests.Enabled;
 
-    /// <summary>Counts a health answer once it is written (callers check <see cref="CountsRequests"/> first).</summary>
-    public Task Answered(Task answer, IDictionary<string, object> environment, HealthRouteKind route)
-    {
-        if (answer.IsCompleted)
-        {
-            Answered(RouteName(route), environment);
-            return answer;
-        }
-
-        return AnsweredWhenWrittenAsync(answer, environment, RouteName(route));
-    }
-
-    /// <summary>Counts a health answer of <paramref name="route"/> (one of the route tag's values) with its status code.</summary>
-    public void Answered(string route, int statusCode)
-    {
-        if (!_requests.Enabled)
-        {
-            return;
-        }
-
-        var code = statusCode switch
-        {
-            200 => BoxedStatus.Ok,
-            404 => BoxedStatus.NotFound,
-            405 => BoxedStatus.MethodNotAllowed,
-            503 => BoxedStatus.ServiceUnavailable,
-            _ => statusCode,
-        };
-        _requests.Add(1, new KeyValuePair<string, object?>(RouteTag, route), new KeyValuePair<string, object?>(StatusCodeTag, code));
-    }
+    /// <summary>Counts a health answer of <paramref name="route"/> with its status code (callers check <see cref="CountsRequests"/> first).</summary>
+    public void Answered(HealthRouteKind route, int statusCode) =>
+        _requests.Add(
+            1,
+            new KeyValuePair<string, object?>(RouteTag, RouteName(route)),
+            new KeyValuePair<string, object?>(StatusCodeTag, BoxedStatus.For(statusCode)));
 
     /// <summary>The route tag's value for a matched route: its kind in lower case, so a new route is tagged by itself.</summary>
     /// <remarks>A 404 for an unknown check is counted under <c>status</c>, the path it hangs under.</remarks>
     public static string RouteName(HealthRouteKind route) =>
         route == HealthRouteKind.UnknownCheck ? RouteNames[(int)HealthRouteKind.Status] : RouteNames[(int)route];
-
-    private async Task AnsweredWhenWrittenAsync(Task answer, IDictionary<string, object> environment, string route)
-    {
-        try
-        {
-            await answer.ConfigureAwait(false);
-        }
-        finally
-        {
-            Answered(route, environment);
-        }
-    }
-
-    private void Answered(string route, IDictionary<string, object> environment)
-    {
-        if (environment.TryGetValue(OwinKeys.ResponseStatusCode, out var value) && value is int statusCode)
-        {
-            Answered(route, statusCode);
-        }
-    }
 
     private IEnumerable<Measurement<int>> ObserveStates()
     {

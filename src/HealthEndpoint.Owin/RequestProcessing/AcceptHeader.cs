@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
 
 namespace HealthEndpoint.Owin;
@@ -14,11 +13,10 @@ internal static class AcceptHeader
 {
     public const string HealthJsonMediaType = "application/health+json";
 
-    public static bool PrefersHealthJson(IDictionary<string, object> environment)
+    /// <param name="accept">The request's Accept values; <see langword="null"/> when it sent none.</param>
+    public static bool PrefersHealthJson(string[]? accept)
     {
-        if (!environment.TryGetValue(OwinKeys.RequestHeaders, out var value)
-            || value is not IDictionary<string, string[]> headers
-            || !TryGetAccept(headers, out var accept))
+        if (accept is null)
         {
             return false;
         }
@@ -45,27 +43,6 @@ internal static class AcceptHeader
         }
 
         return healthJson > 0 && healthJson >= plainJson;
-    }
-
-    private static bool TryGetAccept(IDictionary<string, string[]> headers, out string[] accept)
-    {
-        if (headers.TryGetValue("Accept", out accept!) && accept is not null)
-        {
-            return true;
-        }
-
-        // OWIN does not require a case-insensitive header dictionary.
-        foreach (var header in headers)
-        {
-            if (string.Equals(header.Key, "Accept", StringComparison.OrdinalIgnoreCase) && header.Value is not null)
-            {
-                accept = header.Value;
-                return true;
-            }
-        }
-
-        accept = Array.Empty<string>();
-        return false;
     }
 
     private static double Quality(string[] parameters)

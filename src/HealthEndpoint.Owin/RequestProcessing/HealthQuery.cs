@@ -39,9 +39,10 @@ internal sealed class HealthQuery
         return false;
     }
 
-    public static HealthQuery Parse(IDictionary<string, object> environment)
+    /// <param name="query">The query string without its '?'; <see langword="null"/> or empty when there is none.</param>
+    public static HealthQuery Parse(string? query)
     {
-        if (!environment.TryGetValue(OwinKeys.RequestQueryString, out var value) || value is not string query || query.Length == 0)
+        if (query is null || query.Length == 0)
         {
             return Empty;
         }

@@ -1,20 +1,24 @@
 using System;
 using System.Collections.Generic;
+using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace HealthEndpoint.Owin;
 
 using Results = IReadOnlyList<CheckResult>;
 
-/// <summary>Decides the answer to a matched GET or HEAD health request: which checks, in which format, healthy or not.</summary>
+/// <summary>Decides the answer to a matched health request: 404, 405, the metrics page, or which checks, in which format, healthy or not.</summary>
 /// <remarks>
-/// The compact answers (ping's <c>pong</c>, status's document encoded once per run) are written as they are; only the
-/// opt-in features (a per-check path, <c>?exclude</c>, <c>?verbose</c>, health+json, livez/readyz/startupz) render a
-/// body per request. While the host drains, status and readiness answer 503 without running checks.
-/// <see cref="ResponseWriter"/> writes every answer.
+/// It reads nothing but the <see cref="HealthRequest"/> and returns a <see cref="HealthAnswer"/>, so any adapter can
+/// write it. The compact answers (ping's <c>pong</c>, status's document encoded once per run) are returned as they
+/// are; only the opt-in features (a per-check path, <c>?exclude</c>, <c>?verbose</c>, health+json,
+/// livez/readyz/startupz) render a body per request. While the host drains, status and readiness answer 503 without
+/// running checks.
 /// </remarks>
 internal sealed class HealthResponder
 {
+    private static readonly byte[] PongBody = Encoding.ASCII.GetBytes("pong");
     private static readonly Results NoChecks = Array.Empty<CheckResult>();
     private static readonly Results Alive = [new(CheckNames.Ping, CheckOutcome.Ok)];
     private static readonly Results Started = [new(CheckNames.Started, CheckOutcome.Ok)];
@@ -22,85 +26,116 @@ internal sealed class HealthResponder
     private static readonly Results Draining = [new(CheckNames.Shutdown, CheckOutcome.Fail)];
 
     private readonly HealthCheckRunner _runner;
-    private readonly StatusBody.Cache _statusBodies = new();
-    private readonly HostSignal _host;
-    private readonly bool _healthJson;
-    private readonly bool _queries;
+    private readonly HealthEndpointLifecycle _lifecycle;
+    private readonly CancellationToken? _startupToken;
+    private readonly ClientAccessPolicy? _access;
+    private readonly MetricsResponder? _metricsPage;
     private readonly string _liveName;
     private readonly string _readyName;
     private readonly string _startupName;
 
-    public HealthResponder(HealthCheckRunner runner, HealthEndpointOptions options, HostSignal host)
+    /// <param name="options">The validated options: the lifecycle, the allowlist, the metrics page and the probe paths' names.</param>
+    /// <param name="runner">The status run's single source.</param>
+    /// <param name="startupToken">
+    /// <c>host.OnAppDisposing</c> from the startup properties, for a host that does not put it in each request;
+    /// its cancellation begins draining at once.
+    /// </param>
+    public HealthResponder(HealthEndpointOptions options, HealthCheckRunner runner, CancellationToken? startupToken)
     {
         _runner = runner;
-        _host = host;
-        _healthJson = options.HealthJson;
-        _queries = options.ProbeQueries;
+        _lifecycle = options.Lifecycle;
+        _startupToken = startupToken;
+        if (startupToken is { } token)
+        {
+            _lifecycle.Follow(token);
+        }
+
+        if (options.AllowedNetworks.Count > 0)
+        {
+            _access = new ClientAccessPolicy(
+                OptionsValidator.ParseNetworks(options.AllowedNetworks), OptionsValidator.ParseNetworks(options.TrustedProxies));
+        }
+
+        _metricsPage = options.MetricsPath is null ? null : new MetricsResponder(options.MetricsPage!, options.Logger);
         _liveName = LastSegment(options.LivePath);
         _readyName = LastSegment(options.ReadyPath);
         _startupName = LastSegment(options.StartupPath);
     }
 
-    public Task AnswerAsync(IDictionary<string, object> environment, HealthRoute route, bool includeBody)
+    /// <summary>The answer to <paramref name="request"/>; <see cref="HealthAnswer.NotMine"/> when its route is none.</summary>
+    /// <remarks>Completed at once unless a run or the metrics page is still working.</remarks>
+    public ValueTask<HealthAnswer> AnswerAsync(in HealthRequest request)
     {
-        var request = HealthRequest.Read(environment, route, includeBody, _healthJson, _queries);
-        switch (route.Kind)
+        var kind = request.Route.Kind;
+        if (kind == HealthRouteKind.None)
         {
+            return new(HealthAnswer.NotMine);
+        }
+
+        // Others learn nothing, not even which paths exist or which methods they take (GitLab's model).
+        if (kind == HealthRouteKind.UnknownCheck || (_access is not null && !_access.Allows(request.RemoteAddress, request.ForwardedFor)))
+        {
+            return new(HealthAnswer.NotFound);
+        }
+
+        if (request.Method is not ("GET" or "HEAD"))
+        {
+            return new(HealthAnswer.MethodNotAllowed);
+        }
+
+        switch (kind)
+        {
+            case HealthRouteKind.Metrics:
+                return new(_metricsPage!.AnswerAsync(request.IncludeBody, request.Cancelled));
             case HealthRouteKind.Ping:
-                return request.Format == HealthFormat.Compact
-                    ? ResponseWriter.WritePingAsync(environment, includeBody)
-                    : Write(environment, request, NoChecks, healthy: true);
+                return new(request.Format == HealthFormat.Compact
+                    ? new HealthAnswer(200, HealthAnswer.Text, PongBody, "4", request.IncludeBody)
+                    : Render(request, NoChecks, healthy: true));
             case HealthRouteKind.Live:
-                return Write(environment, request, Alive, healthy: true);
+                return new(Render(request, Alive, healthy: true));
         }
 
         // Startup, status, readiness and per-check answers depend on the host's state.
-        _host.Observe(environment);
-        var lifecycle = _host.Lifecycle;
-        if (route.Kind == HealthRouteKind.Startup)
+        var host = _lifecycle.Observe(request.AppDisposing ?? _startupToken);
+        if (kind == HealthRouteKind.Startup)
         {
-            var started = lifecycle.HasStarted;
-            return Write(environment, request, started ? Started : NotStarted, started);
+            var started = host != HostState.Starting;
+            return new(Render(request, started ? Started : NotStarted, started));
         }
 
-        if (lifecycle.IsDraining)
+        if (host == HostState.Draining)
         {
-            return Write(environment, request, Draining, healthy: false);
+            return new(Render(request, Draining, healthy: false));
         }
 
         var run = _runner.GetRunAsync();
-        return run.IsCompleted
-            ? WriteRun(environment, request, run.Result)
-            : WriteRunAsync(environment, request, run);
+        return run.IsCompleted ? new(Answer(request, run.Result)) : new(AnswerWhenRunAsync(request, run));
     }
 
-    private async Task WriteRunAsync(IDictionary<string, object> environment, HealthRequest request, Task<CheckRun> run)
-    {
-        var finished = await run.ConfigureAwait(false);
-        await WriteRun(environment, request, finished).ConfigureAwait(false);
-    }
+    private async Task<HealthAnswer> AnswerWhenRunAsync(HealthRequest request, Task<CheckRun> run) =>
+        Answer(request, await run.ConfigureAwait(false));
 
-    private Task WriteRun(IDictionary<string, object> environment, in HealthRequest request, CheckRun run)
+    private HealthAnswer Answer(in HealthRequest request, CheckRun run)
     {
-        // The answer a load balancer asks for most: the run's body, encoded once and shared by every answer that reuses the run.
-        if (request.IsWholeCompactStatus)
+        // The answer a load balancer asks for most: the whole run, compact, nothing excluded; the run's own bytes.
+        if (request.Format == HealthFormat.Compact && request.Route.Check is null && !request.Query.ExcludesAny)
         {
-            return ResponseWriter.WriteStatusAsync(environment, _statusBodies.For(run), request.IncludeBody);
+            return new HealthAnswer(run.Healthy ? 200 : 503, HealthAnswer.Json, run.StatusDocument, run.StatusDocumentLength, request.IncludeBody);
         }
 
         var selected = Select(run.Checks, request.Route.Check, request.Query);
-        return Write(environment, request, selected, CheckRun.IsHealthy(selected));
+        return Render(request, selected, CheckRun.IsHealthy(selected));
     }
 
-    private Task Write(IDictionary<string, object> environment, in HealthRequest request, Results checks, bool healthy)
+    private HealthAnswer Render(in HealthRequest request, Results checks, bool healthy)
     {
         var (contentType, body) = request.Format switch
         {
             HealthFormat.HealthJson => (AcceptHeader.HealthJsonMediaType, HealthJsonBody.Encode(checks, healthy)),
-            HealthFormat.Compact => ("application/json", StatusJson.Encode(checks, healthy)),
-            _ => ("text/plain; charset=utf-8", KubernetesTextBody.Encode(TextName(request.Route.Kind), checks, healthy, request.Query.Verbose)),
+            HealthFormat.Compact => (HealthAnswer.Json, StatusJson.Encode(checks, healthy)),
+            _ => (HealthAnswer.Text, KubernetesTextBody.Encode(TextName(request.Route.Kind), checks, healthy, request.Query.Verbose)),
         };
-        return ResponseWriter.WriteAsync(environment, healthy, contentType, body, request.IncludeBody);
+        return HealthAnswer.Rendered(healthy, contentType, body, request.IncludeBody);
     }
 
     private string TextName(HealthRouteKind kind) => kind switch
@@ -134,7 +169,7 @@ internal sealed class HealthResponder
             return string.Empty;
         }
 
-        var normalized = HealthPath.Normalize(path);
+        var normalized = HealthRouter.Normalize(path);
         return normalized.Substring(normalized.LastIndexOf('/') + 1);
     }
 }

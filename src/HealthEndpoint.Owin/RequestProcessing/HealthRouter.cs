@@ -47,16 +47,20 @@ internal sealed class HealthRouter
     {
         if (_ping.Matches(path))
         {
-            return HealthRoute.Ping;
+            return new HealthRoute(HealthRouteKind.Ping);
         }
 
         if (_status.Matches(path))
         {
-            return HealthRoute.Status;
+            return new HealthRoute(HealthRouteKind.Status);
         }
 
         return _optIn is null ? default : _optIn.Match(path);
     }
+
+    /// <summary>Removes one trailing slash, so that '/healthz/ping/' and '/healthz/ping' configure the same path.</summary>
+    public static string Normalize(string path) =>
+        path.Length > 1 && path[path.Length - 1] == '/' ? path.Substring(0, path.Length - 1) : path;
 
     private static void AddIfOn(List<KeyValuePair<HealthPath, HealthRouteKind>> routes, string? path, HealthRouteKind kind)
     {
@@ -129,6 +133,30 @@ internal sealed class HealthRouter
 
             name = path.Substring(start, end - start);
             return true;
+        }
+    }
+
+    /// <summary>One configured health path and the allocation-free test of a request path against it.</summary>
+    /// <remarks>
+    /// The rule follows ASP.NET Core's health checks: the whole path, compared case-insensitively, with one
+    /// optional trailing slash. <c>/healthz/ping/</c> matches; <c>/healthz/pingx</c> and <c>/healthz/ping//</c> do not.
+    /// </remarks>
+    private sealed class HealthPath(string configuredPath)
+    {
+        /// <summary>The configured path without a trailing slash, as it is matched.</summary>
+        public string Value { get; } = Normalize(configuredPath);
+
+        public bool Matches(string requestPath)
+        {
+            var length = Value.Length;
+            if (requestPath.Length == length)
+            {
+                return string.Equals(requestPath, Value, StringComparison.OrdinalIgnoreCase);
+            }
+
+            return requestPath.Length == length + 1
+                && requestPath[length] == '/'
+                && string.Compare(requestPath, 0, Value, 0, length, StringComparison.OrdinalIgnoreCase) == 0;
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,25 +25,18 @@ internal sealed class MetricsResponder
         _logger = logger;
     }
 
-    public async Task AnswerAsync(IDictionary<string, object> environment, bool includeBody)
+    public async Task<HealthAnswer> AnswerAsync(bool includeBody, CancellationToken cancellationToken)
     {
-        var cancellationToken = environment.TryGetValue(OwinKeys.CallCancelled, out var value) && value is CancellationToken token
-            ? token
-            : CancellationToken.None;
-        byte[] body;
         try
         {
             using var buffer = new MemoryStream();
             await _page.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-            body = buffer.ToArray();
+            return HealthAnswer.Rendered(healthy: true, _page.ContentType, buffer.ToArray(), includeBody);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             PageFailed(_logger, exception);
-            await ResponseWriter.WriteServerErrorAsync(environment).ConfigureAwait(false);
-            return;
+            return HealthAnswer.ServerError;
         }
-
-        await ResponseWriter.WriteAsync(environment, healthy: true, _page.ContentType, body, includeBody).ConfigureAwait(false);
     }
 }

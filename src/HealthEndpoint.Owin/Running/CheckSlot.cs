@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -29,6 +30,18 @@ internal sealed class CheckSlot
     }
 
     public string Name { get; }
+
+    /// <summary>The slots of <paramref name="options"/>: database and Redis (skipped when not set), then the custom checks in order.</summary>
+    public static List<CheckSlot> ForOptions(HealthEndpointOptions options)
+    {
+        var slots = new List<CheckSlot> { new(CheckNames.Database, options.Database), new(CheckNames.Redis, options.Redis) };
+        foreach (var registration in options.Checks)
+        {
+            slots.Add(new CheckSlot(registration.Name, registration.Check));
+        }
+
+        return slots;
+    }
 
     /// <summary>False when nothing is configured for this dependency; it then reports skipped.</summary>
     public bool IsConfigured => _check is not null;

@@ -54,7 +54,7 @@ public sealed class ClientAccessPolicyTests
     {
         var environment = Environment(remote, forwardedFor?.Split('|'));
 
-        Assert.That(Policy.Allows(environment), Is.EqualTo(expected));
+        Assert.That(Allows(Policy, environment), Is.EqualTo(expected));
     }
 
     [TestCase("unknown")]
@@ -91,7 +91,7 @@ public sealed class ClientAccessPolicyTests
     {
         var environment = Environment("192.0.2.1", forwardedFor.Split('|'));
 
-        Assert.That(Policy.Allows(environment), Is.False);
+        Assert.That(Allows(Policy, environment), Is.False);
     }
 
     [TestCase(null)]
@@ -102,8 +102,8 @@ public sealed class ClientAccessPolicyTests
     [TestCase("010.1.2.3")]
     public void Allows_MissingOrUnparseableRemoteAddress_False(string? remote)
     {
-        Assert.That(Policy.Allows(Environment(remote, forwardedFor: null)), Is.False);
-        Assert.That(Policy.Allows(Environment(remote, new[] { "10.1.2.3" })), Is.False);
+        Assert.That(Allows(Policy, Environment(remote, forwardedFor: null)), Is.False);
+        Assert.That(Allows(Policy, Environment(remote, new[] { "10.1.2.3" })), Is.False);
     }
 
     [Test]
@@ -112,7 +112,7 @@ public sealed class ClientAccessPolicyTests
         var environment = Environment(null, forwardedFor: null);
         environment[OwinKeys.RemoteIpAddress] = IPAddress.Parse("10.1.2.3");
 
-        Assert.That(Policy.Allows(environment), Is.False);
+        Assert.That(Allows(Policy, environment), Is.False);
     }
 
     [Test]
@@ -120,9 +120,9 @@ public sealed class ClientAccessPolicyTests
     {
         var policy = Create("fe80::/10", "");
 
-        Assert.That(policy.Allows(Environment("fe80::1%2", forwardedFor: null)), Is.True);
-        Assert.That(policy.Allows(Environment("fe80::1%eth0", forwardedFor: null)), Is.True);
-        Assert.That(policy.Allows(Environment("fe80::1%", forwardedFor: null)), Is.False);
+        Assert.That(Allows(policy, Environment("fe80::1%2", forwardedFor: null)), Is.True);
+        Assert.That(Allows(policy, Environment("fe80::1%eth0", forwardedFor: null)), Is.True);
+        Assert.That(Allows(policy, Environment("fe80::1%", forwardedFor: null)), Is.False);
     }
 
     [TestCase("X-Forwarded-For", false)]
@@ -140,7 +140,7 @@ public sealed class ClientAccessPolicyTests
         var environment = Environment("10.9.0.5", forwardedFor: null);
         environment[OwinKeys.RequestHeaders] = headers;
 
-        Assert.That(Policy.Allows(environment), Is.False, "the forwarded client, not the allowed proxy, decides");
+        Assert.That(Allows(Policy, environment), Is.False, "the forwarded client, not the allowed proxy, decides");
     }
 
     [Test]
@@ -148,17 +148,17 @@ public sealed class ClientAccessPolicyTests
     {
         var environment = Environment("10.9.0.5", forwardedFor: null);
         environment.Remove(OwinKeys.RequestHeaders);
-        Assert.That(Policy.Allows(environment), Is.True);
+        Assert.That(Allows(Policy, environment), Is.True);
 
         environment[OwinKeys.RequestHeaders] = new Dictionary<string, string> { ["X-Forwarded-For"] = "203.0.113.9" };
-        Assert.That(Policy.Allows(environment), Is.True);
+        Assert.That(Allows(Policy, environment), Is.True);
     }
 
     [Test]
     public void Allows_HeaderWithNoValues_PeerDecides()
     {
-        Assert.That(Policy.Allows(Environment("10.9.0.5", Array.Empty<string>())), Is.True);
-        Assert.That(Policy.Allows(Environment("192.0.2.1", Array.Empty<string>())), Is.False);
+        Assert.That(Allows(Policy, Environment("10.9.0.5", Array.Empty<string>())), Is.True);
+        Assert.That(Allows(Policy, Environment("192.0.2.1", Array.Empty<string>())), Is.False);
     }
 
     [Test]
@@ -166,8 +166,8 @@ public sealed class ClientAccessPolicyTests
     {
         var policy = Create("", "192.0.2.0/24");
 
-        Assert.That(policy.Allows(Environment("10.1.2.3", forwardedFor: null)), Is.False);
-        Assert.That(policy.Allows(Environment("192.0.2.1", new[] { "::1" })), Is.False);
+        Assert.That(Allows(policy, Environment("10.1.2.3", forwardedFor: null)), Is.False);
+        Assert.That(Allows(policy, Environment("192.0.2.1", new[] { "::1" })), Is.False);
     }
 
     [Test]
@@ -175,8 +175,8 @@ public sealed class ClientAccessPolicyTests
     {
         var policy = Create("10.0.0.0/8", "");
 
-        Assert.That(policy.Allows(Environment("192.0.2.1", new[] { "10.1.2.3" })), Is.False);
-        Assert.That(policy.Allows(Environment("10.1.2.3", new[] { "unknown" })), Is.True);
+        Assert.That(Allows(policy, Environment("192.0.2.1", new[] { "10.1.2.3" })), Is.False);
+        Assert.That(Allows(policy, Environment("10.1.2.3", new[] { "unknown" })), Is.True);
     }
 
     [Test]
@@ -187,7 +187,7 @@ public sealed class ClientAccessPolicyTests
 
         allowed.Clear();
 
-        Assert.That(policy.Allows(Environment("10.1.2.3", forwardedFor: null)), Is.True);
+        Assert.That(Allows(policy, Environment("10.1.2.3", forwardedFor: null)), Is.True);
     }
 
     [Test]
@@ -195,8 +195,13 @@ public sealed class ClientAccessPolicyTests
     {
         Assert.Throws<ArgumentNullException>(() => _ = new ClientAccessPolicy(null!, Array.Empty<IpNetwork>()));
         Assert.Throws<ArgumentNullException>(() => _ = new ClientAccessPolicy(Array.Empty<IpNetwork>(), null!));
-        Assert.Throws<ArgumentNullException>(() => Policy.Allows(null!));
     }
+
+    // Reads the peer and the header as the middleware does (OwinHeaders.Find, a remote address that is a string).
+    private static bool Allows(ClientAccessPolicy policy, Dictionary<string, object> environment) =>
+        policy.Allows(
+            environment.TryGetValue(OwinKeys.RemoteIpAddress, out var remote) ? remote as string : null,
+            OwinHeaders.Find(environment, ForwardedFor.HeaderName));
 
     private static ClientAccessPolicy Create(string allowed, string trusted) =>
         new(Networks(allowed), Networks(trusted));

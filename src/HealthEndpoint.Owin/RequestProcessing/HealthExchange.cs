@@ -1,0 +1,195 @@
+using System;
+using System.Globalization;
+using System.Threading;
+
+namespace HealthEndpoint.Owin;
+
+// One health exchange as plain data: the route a path matched, the request as read once where it entered, and the
+// answer the responder returns. None of these knows OWIN: an adapter reads its framework's request into a
+// HealthRequest and writes a HealthAnswer into its framework's response (the middleware does both for OWIN).
+
+/// <summary>Which health answer a request path asks for.</summary>
+/// <remarks>Values run from 0 without gaps: the metrics look up each route's tag by value.</remarks>
+internal enum HealthRouteKind
+{
+    /// <summary>Not a health path: the request goes to the app (the <c>default</c> route).</summary>
+    None,
+
+    /// <summary>Under a per-check prefix, but no such check: 404.</summary>
+    UnknownCheck,
+    Ping,
+    Status,
+    Live,
+    Ready,
+    Startup,
+
+    /// <summary>The metrics page (<see cref="HealthEndpointOptions.MetricsPath"/>).</summary>
+    Metrics,
+}
+
+/// <summary>A matched health path: its kind and, for a per-check path, the check's canonical name.</summary>
+internal readonly struct HealthRoute
+{
+    public HealthRoute(HealthRouteKind kind, string? check = null)
+    {
+        Kind = kind;
+        Check = check;
+    }
+
+    public HealthRouteKind Kind { get; }
+
+    /// <summary>The canonical check name of <c>&lt;StatusPath&gt;/&lt;check&gt;</c> or <c>&lt;ReadyPath&gt;/&lt;check&gt;</c>.</summary>
+    public string? Check { get; }
+}
+
+/// <summary>The body format a health request is answered in.</summary>
+internal enum HealthFormat
+{
+    /// <summary><c>pong</c> for ping; for status the compact <c>{"checks":{…},"status":"ok"}</c> document.</summary>
+    Compact,
+
+    /// <summary><c>application/health+json</c>, when switched on and preferred by <c>Accept</c>.</summary>
+    HealthJson,
+
+    /// <summary>The Kubernetes API server's text, for livez, readyz and startupz.</summary>
+    KubernetesText,
+}
+
+/// <summary>Everything the responder needs to know about a matched health request, read once where it entered.</summary>
+/// <remarks>Each optional part is read only when its option is on, or when the route needs it.</remarks>
+internal readonly struct HealthRequest
+{
+    public HealthRequest(
+        HealthRoute route,
+        string? method,
+        HealthFormat format,
+        HealthQuery query,
+        CancellationToken? appDisposing = null,
+        string? remoteAddress = null,
+        string[]? forwardedFor = null,
+        CancellationToken cancelled = default)
+    {
+        Route = route;
+        Method = method;
+        Format = format;
+        Query = query;
+        AppDisposing = appDisposing;
+        RemoteAddress = remoteAddress;
+        ForwardedFor = forwardedFor;
+        Cancelled = cancelled;
+    }
+
+    public HealthRoute Route { get; }
+
+    /// <summary>The HTTP method, case-sensitive (RFC 9110 section 9.1): "get" is not GET.</summary>
+    public string? Method { get; }
+
+    public HealthFormat Format { get; }
+
+    /// <summary><c>?verbose</c> and <c>?exclude</c>; empty unless <see cref="HealthEndpointOptions.ProbeQueries"/> is on.</summary>
+    public HealthQuery Query { get; }
+
+    /// <summary>The host's <c>host.OnAppDisposing</c> in this request; read for the routes that depend on the host's state.</summary>
+    public CancellationToken? AppDisposing { get; }
+
+    /// <summary>The peer's address; read when the allowlist is on.</summary>
+    public string? RemoteAddress { get; }
+
+    /// <summary>The <c>X-Forwarded-For</c> values; read when the allowlist is on.</summary>
+    public string[]? ForwardedFor { get; }
+
+    /// <summary>The request's cancellation; read for the metrics page only.</summary>
+    public CancellationToken Cancelled { get; }
+
+    /// <summary>False for HEAD: the headers of a GET, no body.</summary>
+    public bool IncludeBody => Method == "GET";
+}
+
+/// <summary>
+/// One answer, as data: status code, content type, body and its length. Every answer also carries the
+/// <see cref="CacheControl"/> and <see cref="ContentTypeOptions"/> headers, and a 405 the <see cref="AllowedMethods"/>.
+/// </summary>
+/// <remarks>
+/// The default value is <see cref="NotMine"/>: not a health path, the app answers. No answer ever carries anything
+/// that is not set here (no cookies, no exception text).
+/// </remarks>
+internal readonly struct HealthAnswer
+{
+    /// <summary>The Cache-Control of every answer: a probe must never see a cached one.</summary>
+    public const string CacheControl = "no-store, no-cache";
+
+    /// <summary>The X-Content-Type-Options of every answer.</summary>
+    public const string ContentTypeOptions = "nosniff";
+
+    /// <summary>The Allow header of a 405.</summary>
+    public const string AllowedMethods = "GET, HEAD";
+
+    public const string Json = "application/json";
+    public const string Text = "text/plain; charset=utf-8";
+
+    private static readonly byte[] NoBody = Array.Empty<byte>();
+
+    public HealthAnswer(int statusCode, string? contentType, byte[] body, string contentLength, bool includeBody)
+    {
+        StatusCode = statusCode;
+        ContentType = contentType;
+        Body = body;
+        ContentLength = contentLength;
+        IncludeBody = includeBody;
+    }
+
+    /// <summary>Not a health path: nothing to write, the app answers.</summary>
+    public static HealthAnswer NotMine => default;
+
+    /// <summary>An empty 404: an unknown check name, or a client outside the allowed networks.</summary>
+    public static HealthAnswer NotFound => Empty(404);
+
+    /// <summary>An empty 405 that lists the <see cref="AllowedMethods"/>.</summary>
+    public static HealthAnswer MethodNotAllowed => Empty(405);
+
+    /// <summary>An empty 500: a metrics page that failed; why is in the log, never in the answer.</summary>
+    public static HealthAnswer ServerError => Empty(500);
+
+    /// <summary>0 for <see cref="NotMine"/>, else the HTTP status code.</summary>
+    public int StatusCode { get; }
+
+    /// <summary>The Content-Type, or <see langword="null"/> for an empty answer.</summary>
+    public string? ContentType { get; }
+
+    public byte[] Body { get; }
+
+    /// <summary>The body length, formatted for the Content-Length header (also sent with HEAD).</summary>
+    public string ContentLength { get; }
+
+    /// <summary>False for HEAD: the same headers, no body.</summary>
+    public bool IncludeBody { get; }
+
+    /// <summary>A rendered body: 200 when healthy, else 503.</summary>
+    public static HealthAnswer Rendered(bool healthy, string contentType, byte[] body, bool includeBody) =>
+        new(healthy ? 200 : 503, contentType, body, body.Length.ToString(CultureInfo.InvariantCulture), includeBody);
+
+    private static HealthAnswer Empty(int statusCode) => new(statusCode, null, NoBody, "0", includeBody: false);
+}
+
+/// <summary>
+/// The status codes the library answers with, boxed once: <c>owin.ResponseStatusCode</c> and the metrics' status tag
+/// take an object, and boxing per request would allocate on every answer.
+/// </summary>
+internal static class BoxedStatus
+{
+    public static readonly object Ok = 200;
+    public static readonly object NotFound = 404;
+    public static readonly object MethodNotAllowed = 405;
+    public static readonly object InternalServerError = 500;
+    public static readonly object ServiceUnavailable = 503;
+
+    public static object For(int statusCode) => statusCode switch
+    {
+        200 => Ok,
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        500 => InternalServerError,
+        503 => ServiceUnavailable,
+        _ => statusCode,
+    };
+}
