@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using HealthEndpoint.Owin.Prometheus;
 using HealthEndpoint.Owin.Redis;
@@ -10,14 +10,14 @@ using StackExchange.Redis;
 namespace HealthEndpoint.Owin.Plugin;
 
 /// <summary>
-/// Reads the health endpoint's settings from a host's configuration, with the key names of Request
-/// Tracker's settings, and reports every invalid one at once.
+/// Reads the health endpoint's settings from a host's configuration, with the key names of the settings of Request
+/// Tracker (RT, the ticket system whose health endpoint this library follows), and reports every invalid one at once.
 /// </summary>
 /// <remarks>
 /// Keys: <c>HealthEndpoint:PingPath</c>, <c>:StatusPath</c>, <c>:CheckRedis</c> (unset = auto, true, false),
 /// <c>:CheckTimeout</c>, <c>:StatusCacheDuration</c> (durations as <c>hh:mm:ss[.fff]</c>), <c>:DatabaseCommand</c>
 /// (unset = <c>SELECT 1</c>), and the opt-in
-/// settings that <see cref="OptInSettings"/> and <see cref="MetricsSettings"/> read;
+/// settings that <see cref="ProbeAndAccessSettings"/> and <see cref="MetricsSettings"/> read;
 /// <c>Database:Provider</c> (a name the host registered, default <c>Sqlite</c>) and
 /// <c>Database:ConnectionString</c> (unset = no database check); <c>WebSession:Class</c> (<c>Memory</c> or
 /// <c>Redis</c>) and <c>WebSession:Redis</c> (a StackExchange.Redis configuration string).
@@ -48,10 +48,9 @@ internal static class HealthEndpointConfiguration
         };
         options.PingPath = Value(configuration, Section + ":PingPath") ?? options.PingPath;
         options.StatusPath = Value(configuration, Section + ":StatusPath") ?? options.StatusPath;
-        options.CheckTimeout = Duration(configuration, Section + ":CheckTimeout", Add) ?? options.CheckTimeout;
-        options.StatusCacheDuration = Duration(configuration, Section + ":StatusCacheDuration", Add) ?? options.StatusCacheDuration;
-        options.Lifecycle = context.Lifecycle;
-        OptInSettings.Read(configuration, options, Add);
+        options.CheckTimeout = ConfigurationValues.Duration(configuration, Section + ":CheckTimeout", Add) ?? options.CheckTimeout;
+        options.StatusCacheDuration = ConfigurationValues.Duration(configuration, Section + ":StatusCacheDuration", Add) ?? options.StatusCacheDuration;
+        ProbeAndAccessSettings.Read(configuration, options, Add);
         var metricsPage = MetricsSettings.Read(configuration, options, Add);
 
         var database = options.Database = DatabaseCheck(context, Add);
@@ -59,19 +58,23 @@ internal static class HealthEndpointConfiguration
         options.Redis = redis.Check is null ? null : redis.Check.CheckAsync;
 
         configure?.Invoke(options);
-        OptionsValidator.Collect(options, Section + ":", problems);
-        if (problems.Count > 0)
+        try
+        {
+            // Configuration problems and the options' own in one exception, through the core's public API.
+            options.Validate(Section + ":", problems);
+        }
+        catch (HealthEndpointConfigurationException)
         {
             redis.Owned?.Dispose();
             metricsPage?.Dispose();
-            throw new HealthEndpointConfigurationException(problems);
+            throw;
         }
 
         StartupLine.Log(
             options.Logger,
             options,
             database is not null && options.Database == database ? Value(configuration, DatabaseProviderKey) ?? "Sqlite" : null,
-            redis.Check is not null && options.Redis == (HealthCheck)redis.Check.CheckAsync ? RedisEndPoints(context) : null);
+            redis.Check is not null && options.Redis == (HealthCheck)redis.Check.CheckAsync ? redis.EndPoints : null);
         return (options, redis.Owned, metricsPage);
     }
 
@@ -103,7 +106,8 @@ internal static class HealthEndpointConfiguration
         return string.IsNullOrEmpty(connectionString) ? null : new DatabaseHealthCheck(provider, connectionString!, command).CheckAsync;
     }
 
-    private static (RedisHealthCheck? Check, RedisHealthCheck? Owned) RedisCheck(PluginContext context, Action<string, string> add)
+    // The check, the one this plugin opened itself (to dispose), and the endpoints its multiplexer was configured with.
+    private static (RedisHealthCheck? Check, RedisHealthCheck? Owned, IEnumerable<EndPoint>? EndPoints) RedisCheck(PluginContext context, Action<string, string> add)
     {
         var configuration = context.Configuration;
         var sessionClass = Value(configuration, SessionClassKey) ?? "Memory";
@@ -114,24 +118,24 @@ internal static class HealthEndpointConfiguration
         }
 
         bool checkRedis;
-        switch (OptInSettings.Flag(Value(configuration, CheckRedisKey)))
+        switch (ConfigurationValues.Flag(Value(configuration, CheckRedisKey)))
         {
-            case OptInSettings.Switch.Unset: checkRedis = sessionsInRedis; break;
-            case OptInSettings.Switch.On: checkRedis = true; break;
-            case OptInSettings.Switch.Off: checkRedis = false; break;
+            case ConfigurationValues.Switch.Unset: checkRedis = sessionsInRedis; break;
+            case ConfigurationValues.Switch.On: checkRedis = true; break;
+            case ConfigurationValues.Switch.Off: checkRedis = false; break;
             default:
                 add(CheckRedisKey, "must be true, false, or unset to follow WebSession:Class.");
-                return (null, null);
+                return (null, null, null);
         }
 
         if (!checkRedis)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         if (context.Services?.GetService(typeof(IConnectionMultiplexer)) is IConnectionMultiplexer shared)
         {
-            return (new RedisHealthCheck(shared), null);
+            return (new RedisHealthCheck(shared), null, shared.GetEndPoints(configuredOnly: true));
         }
 
         var redisConfiguration = Value(configuration, SessionRedisKey);
@@ -139,44 +143,20 @@ internal static class HealthEndpointConfiguration
         {
             var why = sessionsInRedis ? $"{SessionClassKey} is Redis" : $"{CheckRedisKey} is true";
             add(SessionRedisKey, $"must be set to a StackExchange.Redis configuration string because {why}.");
-            return (null, null);
+            return (null, null, null);
         }
 
         try
         {
             var owned = new RedisHealthCheck(redisConfiguration!);
-            return (owned, owned);
+            return (owned, owned, ConfigurationOptions.Parse(redisConfiguration!).EndPoints);
         }
         catch (ArgumentException)
         {
             add(SessionRedisKey, "is not a StackExchange.Redis configuration string that names a server (the value is not shown: it may hold a password).");
-            return (null, null);
+            return (null, null, null);
         }
     }
 
-    // The endpoints of the multiplexer the Redis check uses: the app's shared one, or the configuration string's.
-    private static IEnumerable<System.Net.EndPoint> RedisEndPoints(PluginContext context) =>
-        context.Services?.GetService(typeof(IConnectionMultiplexer)) is IConnectionMultiplexer shared
-            ? shared.GetEndPoints(configuredOnly: true)
-            : ConfigurationOptions.Parse(Value(context.Configuration, SessionRedisKey)!).EndPoints;
-
-    private static TimeSpan? Duration(IConfiguration configuration, string key, Action<string, string> add)
-    {
-        var value = Value(configuration, key);
-        if (value is null)
-        {
-            return null;
-        }
-
-        // hh:mm:ss is required: TimeSpan formats read a bare "2" as two days, not two seconds.
-        if (value.Contains(":") && TimeSpan.TryParseExact(value.Trim(), "c", CultureInfo.InvariantCulture, out var duration))
-        {
-            return duration;
-        }
-
-        add(key, $"must be a duration such as 00:00:02 or 00:00:00.500 (was '{value}').");
-        return null;
-    }
-
-    internal static string? Value(IConfiguration configuration, string key) => configuration.GetSection(key).Value;
+    private static string? Value(IConfiguration configuration, string key) => ConfigurationValues.Value(configuration, key);
 }

@@ -18,8 +18,8 @@ internal static class MetricsSettings
     /// <summary>Sets the metrics path and a new page on <paramref name="options"/>; returns the page, for its owner to dispose.</summary>
     public static PrometheusMetricsPage? Read(IConfiguration configuration, HealthEndpointOptions options, Action<string, string> add)
     {
-        var path = HealthEndpointConfiguration.Value(configuration, PathKey);
-        var meters = OptInSettings.List(configuration, "MetricsMeters");
+        var path = ConfigurationValues.Value(configuration, PathKey);
+        var meters = ConfigurationValues.List(configuration, "MetricsMeters");
         if (string.IsNullOrEmpty(path))
         {
             if (meters.Count > 0)

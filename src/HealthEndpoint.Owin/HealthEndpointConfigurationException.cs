@@ -6,8 +6,8 @@ namespace HealthEndpoint.Owin;
 /// <summary>Thrown at startup when a setting is invalid; the message names every offending key.</summary>
 public sealed class HealthEndpointConfigurationException : Exception
 {
-    // One or more problems, each a sentence that starts with its key: the validator's list, and the Plugin
-    // package's (it sees this assembly's internals to report configuration and options problems together).
+    // One or more problems, each a sentence that starts with its key: the validator's list, which begins with the
+    // problems a configuration reader found (HealthEndpointOptions.Validate).
     internal HealthEndpointConfigurationException(IReadOnlyList<KeyValuePair<string, string>> problems)
         : base(Describe(problems))
     {

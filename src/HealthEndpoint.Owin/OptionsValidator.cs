@@ -15,12 +15,13 @@ internal static class OptionsValidator
     // A Task.Delay/CancelAfter limit; a deadline beyond it would throw at run time instead of at startup.
     private static readonly TimeSpan MaximumTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
 
-    /// <summary>Throws <see cref="HealthEndpointConfigurationException"/> when any setting is invalid.</summary>
+    /// <summary>Throws <see cref="HealthEndpointConfigurationException"/> when any setting is invalid or any problem was found before.</summary>
     /// <param name="options">The options to check.</param>
     /// <param name="keyPrefix">Prepended to setting names in messages: <c>HealthEndpoint:</c> for configuration keys.</param>
-    public static void Validate(HealthEndpointOptions options, string keyPrefix)
+    /// <param name="problemsFound">Problems the caller found first (configuration it could not read); listed first.</param>
+    public static void Validate(HealthEndpointOptions options, string keyPrefix, IEnumerable<KeyValuePair<string, string>>? problemsFound = null)
     {
-        var problems = new List<KeyValuePair<string, string>>();
+        var problems = problemsFound is null ? new List<KeyValuePair<string, string>>() : new List<KeyValuePair<string, string>>(problemsFound);
         Collect(options, keyPrefix, problems);
         if (problems.Count > 0)
         {
@@ -32,7 +33,7 @@ internal static class OptionsValidator
     /// <param name="options">The options to check.</param>
     /// <param name="keyPrefix">Prepended to setting names in keys and messages.</param>
     /// <param name="problems">Where problems are added, after any the caller found itself.</param>
-    public static void Collect(HealthEndpointOptions options, string keyPrefix, List<KeyValuePair<string, string>> problems)
+    private static void Collect(HealthEndpointOptions options, string keyPrefix, List<KeyValuePair<string, string>> problems)
     {
         void Add(string setting, string problem) =>
             problems.Add(new KeyValuePair<string, string>(keyPrefix + setting, keyPrefix + setting + " " + problem));

@@ -70,7 +70,7 @@ public sealed class CompositionLifecycleTests
     [Test]
     public async Task HostWithoutTheKey_LifecycleCalls_StartsThenDrains([Values(Composition.Wrap, Composition.PluginList)] Composition composition)
     {
-        // The documented way for a host that signals nothing: options.Lifecycle (Wrap) or PluginContext.Lifecycle.
+        // The documented way for a host that signals nothing: options.Lifecycle, taken in the plugin's configure for the list.
         var (app, lifecycle, dispose) = ComposeWithLifecycle(composition);
         using (dispose)
         {
@@ -114,9 +114,10 @@ public sealed class CompositionLifecycleTests
             return (HealthEndpointMiddleware.Wrap(legacyApp, options), options.Lifecycle, null);
         }
 
-        var context = PluginContext();
-        var pipeline = PluginPipeline.Build(legacyApp, HealthEndpointPlugin.Register(new PluginCatalog()), context);
-        return (pipeline.App, context.Lifecycle, pipeline);
+        HealthEndpointLifecycle? lifecycle = null;
+        var catalog = HealthEndpointPlugin.Register(new PluginCatalog(), options => lifecycle = options.Lifecycle);
+        var pipeline = PluginPipeline.Build(legacyApp, catalog, PluginContext());
+        return (pipeline.App, lifecycle!, pipeline);
     }
 
     private static PluginContext PluginContext()

@@ -82,7 +82,7 @@ public sealed class DatabaseCommandPluginTests
         var context = new PluginContext(configuration, log);
         context.DatabaseProviders["Npgsql"] = NpgsqlFactory.Instance;
         var app = new RecordingApp();
-        using var plugin = new HealthEndpointPlugin(context);
+        using var plugin = new ConfiguredHealthEndpoint(context);
         var environment = OwinEnvironment.Create("GET", "/healthz/status");
 
         await plugin.Wrap(app.Invoke)(environment);

@@ -83,7 +83,7 @@ public sealed class HealthEndpointConfigurationTests
     {
         var context = new PluginContext(Configuration(("Database:ConnectionString", "Data Source=x.db")));
 
-        var exception = Assert.Throws<HealthEndpointConfigurationException>(() => _ = new HealthEndpointPlugin(context));
+        var exception = Assert.Throws<HealthEndpointConfigurationException>(() => _ = new ConfiguredHealthEndpoint(context));
 
         Assert.That(exception!.Keys, Is.EqualTo(new[] { "Database:Provider" }));
         Assert.That(exception.Message, Does.Contain("(none registered)"));
@@ -126,7 +126,7 @@ public sealed class HealthEndpointConfigurationTests
     {
         var context = new PluginContext(Configuration(pairs));
         context.DatabaseProviders["Sqlite"] = SqliteFactory.Instance;
-        using var plugin = new HealthEndpointPlugin(context);
+        using var plugin = new ConfiguredHealthEndpoint(context);
     }
 
     private static IConfiguration Configuration(params (string Key, string? Value)[] pairs)

@@ -145,7 +145,7 @@ public sealed class HealthEndpointPluginTests
     {
         var settings = Settings(("HealthEndpoint:PingPath", "/-/liveness"), ("HealthEndpoint:StatusPath", "/-/readiness"));
         var app = new RecordingApp();
-        using var plugin = new HealthEndpointPlugin(Context(settings));
+        using var plugin = new ConfiguredHealthEndpoint(Context(settings));
         var wrapped = plugin.Wrap(app.Invoke);
 
         var ping = OwinEnvironment.Create("GET", "/-/liveness");
@@ -171,8 +171,8 @@ public sealed class HealthEndpointPluginTests
             ("HealthEndpoint:ProbeQueries", "true"),
             ("HealthEndpoint:HealthJson", "true"));
         var app = new RecordingApp();
-        var context = Context(settings);
-        using var plugin = new HealthEndpointPlugin(context);
+        HealthEndpointLifecycle? lifecycle = null;
+        using var plugin = new ConfiguredHealthEndpoint(Context(settings), options => lifecycle = options.Lifecycle);
         var wrapped = plugin.Wrap(app.Invoke);
 
         async Task<IDictionary<string, object>> SendAsync(string path, string query = "")
@@ -183,12 +183,12 @@ public sealed class HealthEndpointPluginTests
         }
 
         var startingUp = await SendAsync("/startupz");
-        context.Lifecycle.MarkStarted();
+        lifecycle!.MarkStarted();
         var started = await SendAsync("/startupz");
         var live = await SendAsync("/livez");
         var ready = await SendAsync("/readyz", "verbose");
         var perCheck = await SendAsync("/healthz/status/redis");
-        context.Lifecycle.BeginDraining();
+        lifecycle.BeginDraining();
         var draining = await SendAsync("/readyz");
 
         Assert.That(startingUp.StatusCode(), Is.EqualTo(503));
@@ -242,7 +242,7 @@ public sealed class HealthEndpointPluginTests
     private static async Task<(int Status, string Body)> ProbeAsync(IConfiguration configuration, IServiceProvider? services = null)
     {
         var app = new RecordingApp();
-        using var plugin = new HealthEndpointPlugin(Context(configuration, services));
+        using var plugin = new ConfiguredHealthEndpoint(Context(configuration, services));
         var environment = OwinEnvironment.Create("GET", "/healthz/status");
 
         await plugin.Wrap(app.Invoke)(environment);

@@ -13,7 +13,7 @@ public sealed class MetricsSettingsTests
     public async Task Plugin_MetricsPathSet_ServesPrometheusTextInFrontOfTheApp()
     {
         var app = new RecordingApp();
-        using var plugin = new HealthEndpointPlugin(new PluginContext(Configuration(("HealthEndpoint:MetricsPath", "/metrics"))));
+        using var plugin = new ConfiguredHealthEndpoint(new PluginContext(Configuration(("HealthEndpoint:MetricsPath", "/metrics"))));
         var wrapped = plugin.Wrap(app.Invoke);
 
         await wrapped(OwinEnvironment.Create("GET", "/healthz/status"));
@@ -30,7 +30,7 @@ public sealed class MetricsSettingsTests
     public async Task Plugin_MetricsPathUnset_MetricsReachesTheApp()
     {
         var app = new RecordingApp();
-        using var plugin = new HealthEndpointPlugin(new PluginContext(Configuration()));
+        using var plugin = new ConfiguredHealthEndpoint(new PluginContext(Configuration()));
 
         await plugin.Wrap(app.Invoke)(OwinEnvironment.Create("GET", "/metrics"));
 
@@ -44,7 +44,7 @@ public sealed class MetricsSettingsTests
     {
         var configuration = Configuration(("HealthEndpoint:MetricsPath", path), ("HealthEndpoint:MetricsMeters", meters));
 
-        var exception = Assert.Throws<HealthEndpointConfigurationException>(() => _ = new HealthEndpointPlugin(new PluginContext(configuration)));
+        var exception = Assert.Throws<HealthEndpointConfigurationException>(() => _ = new ConfiguredHealthEndpoint(new PluginContext(configuration)));
 
         Assert.That(exception!.Keys, Is.EqualTo(new[] { key }));
         Assert.That(exception.Message, Does.Contain(problem));
@@ -55,7 +55,7 @@ public sealed class MetricsSettingsTests
     {
         using var meter = new System.Diagnostics.Metrics.Meter("Plugin.Metrics.Tests.Extra");
         var configuration = Configuration(("HealthEndpoint:MetricsPath", "/metrics"), ("HealthEndpoint:MetricsMeters", "Other.Meter; Plugin.Metrics.Tests.Extra"));
-        using var plugin = new HealthEndpointPlugin(new PluginContext(configuration));
+        using var plugin = new ConfiguredHealthEndpoint(new PluginContext(configuration));
         meter.CreateCounter<long>("plugin.extra.hits").Add(7);
 
         var scrape = OwinEnvironment.Create("GET", "/metrics");

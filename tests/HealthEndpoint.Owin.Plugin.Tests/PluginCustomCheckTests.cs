@@ -53,13 +53,14 @@ public sealed class PluginCustomCheckTests
     }
 
     [Test]
-    public async Task Pipeline_ContextLifecycle_DrainsWhenTheHostBeginsDraining()
+    public async Task Pipeline_LifecycleTakenInConfigure_DrainsWhenTheHostBeginsDraining()
     {
-        var context = Context();
-        using var pipeline = PluginPipeline.Build(new RecordingApp().Invoke, HealthEndpointPlugin.Register(new PluginCatalog()), context);
+        HealthEndpointLifecycle? lifecycle = null;
+        var catalog = HealthEndpointPlugin.Register(new PluginCatalog(), options => lifecycle = options.Lifecycle);
+        using var pipeline = PluginPipeline.Build(new RecordingApp().Invoke, catalog, Context());
 
         var before = await StatusAsync(pipeline);
-        context.Lifecycle.BeginDraining();
+        lifecycle!.BeginDraining();
         var during = await StatusAsync(pipeline);
 
         Assert.That(before.StatusCode(), Is.EqualTo(200), "the control: ready while the token is live");

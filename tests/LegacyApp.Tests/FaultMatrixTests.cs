@@ -124,7 +124,7 @@ public sealed class FaultMatrixTests
     [Test]
     public async Task Status_RedisStoppedWithDefaultCache_FailsThenRecoversWithinTwoSeconds()
     {
-        // As deployed: the default StatusCacheDuration (1 s; a failing run is reused for 250 ms). Recovery then
+        // As deployed: the default StatusCacheDuration (1 s; a failing run is reused for 50 ms). Recovery then
         // waits for StackExchange.Redis 1.2.6 to reconnect (its 1 s heartbeat) plus at most one reused failure.
         await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration, reuseRuns: true));
         try

@@ -39,13 +39,4 @@ public sealed class PluginContext
     /// </summary>
     public IDictionary<string, DbProviderFactory> DatabaseProviders { get; } =
         new Dictionary<string, DbProviderFactory>(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Where the host reports that it has started and that it is draining; plugins answer probes from it.</summary>
-    /// <remarks>
-    /// A host that puts <c>host.OnAppDisposing</c> in each request (Katana's hosting engine, System.Web, this
-    /// project's hosts) reports both by itself; others
-    /// call <see cref="HealthEndpointLifecycle.MarkStarted"/> once they serve requests and
-    /// <see cref="HealthEndpointLifecycle.BeginDraining"/> when a graceful stop begins.
-    /// </remarks>
-    public HealthEndpointLifecycle Lifecycle { get; } = new HealthEndpointLifecycle();
 }

@@ -109,7 +109,7 @@ public sealed class PluginPipeline : IDisposable
         return new PluginPipeline(app, plugins);
     }
 
-    /// <summary>Reads the ordered plugin list: a configuration array, or one string separated by ';' or ','.</summary>
+    /// <summary>Reads the ordered plugin list: a configuration array, or one string separated by ';', ',' or spaces.</summary>
     /// <param name="configuration">The host's configuration.</param>
     /// <returns>The names in list order; <see cref="DefaultPlugins"/> when the key is absent.</returns>
     /// <exception cref="HealthEndpointConfigurationException">An entry is empty or the array has gaps.</exception>
@@ -124,7 +124,7 @@ public sealed class PluginPipeline : IDisposable
         var entries = new List<IConfigurationSection>(section.GetChildren());
         if (entries.Count == 0)
         {
-            return section.Value is null ? DefaultPlugins : SplitList(section.Value);
+            return section.Value is null ? DefaultPlugins : ConfigurationValues.Split(section.Value);
         }
 
         var names = new List<string>(entries.Count);
@@ -149,20 +149,6 @@ public sealed class PluginPipeline : IDisposable
 
     /// <summary>Disposes every plugin that holds resources, outermost first.</summary>
     public void Dispose() => DisposeAll(_plugins);
-
-    private static List<string> SplitList(string value)
-    {
-        var names = new List<string>();
-        foreach (var part in value.Split(';', ','))
-        {
-            if (part.Trim().Length > 0)
-            {
-                names.Add(part.Trim());
-            }
-        }
-
-        return names;
-    }
 
     private static void ValidateNames(List<string> names, PluginCatalog catalog)
     {

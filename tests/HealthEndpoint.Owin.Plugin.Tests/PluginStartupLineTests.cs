@@ -10,7 +10,7 @@ namespace HealthEndpoint.Owin.Plugin.Tests;
 
 /// <summary>The plugin's startup line names the paths and checks it really built (LegacyApp.Tests runs it end to end).</summary>
 [TestFixture]
-public sealed class StartupLineTests
+public sealed class PluginStartupLineTests
 {
     [Test]
     public void Create_OptInPathsProviderAndCustomCheck_LineNamesEachOfThem()
@@ -18,7 +18,7 @@ public sealed class StartupLineTests
         var log = new RecordingLoggerFactory();
         var context = Context(log, ("HealthEndpoint:LivePath", "/livez"), ("HealthEndpoint:PerCheckPaths", "true"), ("Database:Provider", "Sqlite"));
 
-        using var plugin = new HealthEndpointPlugin(context, options => options.Checks.Add(new NamedHealthCheck("queue", _ => Task.CompletedTask)));
+        using var plugin = new ConfiguredHealthEndpoint(context, options => options.Checks.Add(new NamedHealthCheck("queue", _ => Task.CompletedTask)));
 
         Assert.That(
             log.Entries.Single(entry => entry.EventId.Name == "HealthEndpointConfigured").Message,
@@ -30,7 +30,7 @@ public sealed class StartupLineTests
     {
         var log = new RecordingLoggerFactory();
 
-        using var plugin = new HealthEndpointPlugin(Context(log, ("Database:Provider", "Sqlite")), options => options.Database = _ => Task.CompletedTask);
+        using var plugin = new ConfiguredHealthEndpoint(Context(log, ("Database:Provider", "Sqlite")), options => options.Database = _ => Task.CompletedTask);
 
         Assert.That(log.Entries.Single().Message, Does.EndWith("; checks: database."));
     }
@@ -40,7 +40,7 @@ public sealed class StartupLineTests
     {
         var log = new RecordingLoggerFactory();
 
-        using var plugin = new HealthEndpointPlugin(Context(log, ("HealthEndpoint:PingPath", "/ping")));
+        using var plugin = new ConfiguredHealthEndpoint(Context(log, ("HealthEndpoint:PingPath", "/ping")));
 
         Assert.That(log.Entries.Single().Message, Is.EqualTo("Health endpoint paths: ping /ping, status /healthz/status; checks: none."));
     }

@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HealthEndpoint.Owin.Testing;
 
-namespace HealthEndpoint.Owin.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Answers;
 
 /// <summary>Per-check latency where a caller asks for detail: health+json and <c>?verbose</c>; never in the RT JSON.</summary>
 [TestFixture]

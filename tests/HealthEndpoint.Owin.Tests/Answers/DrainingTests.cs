@@ -2,7 +2,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HealthEndpoint.Owin.Testing;
 
-namespace HealthEndpoint.Owin.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Answers;
 
 /// <summary>Once the host begins draining, readiness and status answer 503 without running checks; liveness stays 200.</summary>
 [TestFixture]

@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
 using HealthEndpoint.Owin.Testing;
 
-namespace HealthEndpoint.Owin.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Answers;
 
 /// <summary>application/health+json is chosen by Accept, only when switched on; the RT JSON stays the default.</summary>
 [TestFixture]

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 
-namespace HealthEndpoint.Owin.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Answers;
 
 /// <summary>An OWIN environment that counts the reads of each key, to show which keys a path looks at.</summary>
 internal sealed class LookupCountingEnvironment(IDictionary<string, object> inner) : IDictionary<string, object>

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace HealthEndpoint.Owin.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Answers;
 
 /// <summary>
 /// Replaces the measured parts of an answer (a check's milliseconds, health+json's <c>observedValue</c> and

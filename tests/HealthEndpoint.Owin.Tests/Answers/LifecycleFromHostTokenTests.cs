@@ -4,14 +4,14 @@ using System.Threading;
 using System.Threading.Tasks;
 using HealthEndpoint.Owin.Testing;
 
-namespace HealthEndpoint.Owin.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Answers;
 
 /// <summary>
 /// A host that follows the <c>host.OnAppDisposing</c> convention reports its start and its graceful stop with no
 /// code in the app: in each request (Katana's hosting engine, System.Web, our hosts) or in the startup properties.
 /// </summary>
 [TestFixture]
-public sealed class HostAppDisposingTests
+public sealed class LifecycleFromHostTokenTests
 {
     [Test]
     public async Task Invoke_StartupzCarryingHostToken_200WhereThePlainRequestGot503()

@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
 using HealthEndpoint.Owin.Testing;
 
-namespace HealthEndpoint.Owin.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Answers;
 
 /// <summary>livez, readyz, startupz, per-check paths, ?verbose and ?exclude — and that all of them are off by default.</summary>
 [TestFixture]

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using HealthEndpoint.Owin.Testing;
 
-namespace HealthEndpoint.Owin.Tests.Probes;
+namespace HealthEndpoint.Owin.Tests.Answers;
 
 /// <summary>The allowlist in the middleware: 404 with an empty body for others, on every health path, whatever the method.</summary>
 [TestFixture]
