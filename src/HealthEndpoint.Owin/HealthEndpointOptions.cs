@@ -119,18 +119,14 @@ public sealed class HealthEndpointOptions
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
     /// <summary>
-    /// Checks these options as the middleware will, and throws one exception that lists
-    /// <paramref name="problemsFound"/> first, then every invalid setting here: for code that reads options from
-    /// configuration and reports its own problems and these together.
+    /// Checks these options as the middleware will; throws one exception listing <paramref name="problemsFound"/>,
+    /// then every invalid setting here (for code that reads options from configuration and reports both at once).
     /// </summary>
     /// <param name="keyPrefix">Put before each setting's name, e.g. <c>HealthEndpoint:</c> for configuration keys.</param>
     /// <param name="problemsFound">The caller's problems so far: each a key and a sentence that starts with it.</param>
     /// <exception cref="HealthEndpointConfigurationException">A problem was found; the message names every key.</exception>
     public void Validate(string keyPrefix, IEnumerable<KeyValuePair<string, string>> problemsFound) =>
-        OptionsValidator.Validate(
-            this,
-            keyPrefix ?? throw new ArgumentNullException(nameof(keyPrefix)),
-            problemsFound ?? throw new ArgumentNullException(nameof(problemsFound)));
+        OptionsValidator.Validate(this, keyPrefix ?? throw new ArgumentNullException(nameof(keyPrefix)), problemsFound ?? throw new ArgumentNullException(nameof(problemsFound)));
 
     /// <summary>The clock the state-change log decides by; internal so that tests can use fake time.</summary>
     internal MonotonicClock Clock { get; set; } = MonotonicClock.System;

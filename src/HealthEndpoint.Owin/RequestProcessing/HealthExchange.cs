@@ -63,7 +63,7 @@ internal readonly struct HealthRequest
         HealthRoute route,
         string? method,
         HealthFormat format,
-        HealthQuery query,
+        HealthQuery? query,
         CancellationToken? appDisposing = null,
         string? remoteAddress = null,
         string[]? forwardedFor = null,
@@ -86,8 +86,8 @@ internal readonly struct HealthRequest
 
     public HealthFormat Format { get; }
 
-    /// <summary><c>?verbose</c> and <c>?exclude</c>; empty unless <see cref="HealthEndpointOptions.ProbeQueries"/> is on.</summary>
-    public HealthQuery Query { get; }
+    /// <summary><c>?verbose</c> and <c>?exclude</c>; <see langword="null"/> when none (always, unless <see cref="HealthEndpointOptions.ProbeQueries"/> is on).</summary>
+    public HealthQuery? Query { get; }
 
     /// <summary>The host's <c>host.OnAppDisposing</c> in this request; read for the routes that depend on the host's state.</summary>
     public CancellationToken? AppDisposing { get; }

@@ -10,8 +10,6 @@ namespace HealthEndpoint.Owin;
 /// </remarks>
 internal sealed class HealthQuery
 {
-    public static readonly HealthQuery Empty = new(false, Array.Empty<string>());
-
     private readonly IReadOnlyList<string> _excluded;
 
     private HealthQuery(bool verbose, IReadOnlyList<string> excluded)
@@ -40,11 +38,12 @@ internal sealed class HealthQuery
     }
 
     /// <param name="query">The query string without its '?'; <see langword="null"/> or empty when there is none.</param>
-    public static HealthQuery Parse(string? query)
+    /// <returns>The query, or <see langword="null"/> when it asks for nothing this endpoint reads.</returns>
+    public static HealthQuery? Parse(string? query)
     {
         if (query is null || query.Length == 0)
         {
-            return Empty;
+            return null;
         }
 
         var verbose = false;
@@ -70,7 +69,7 @@ internal sealed class HealthQuery
             }
         }
 
-        return verbose || excluded.Count > 0 ? new HealthQuery(verbose, excluded) : Empty;
+        return verbose || excluded.Count > 0 ? new HealthQuery(verbose, excluded) : null;
     }
 
     private static string Decode(string text)

@@ -118,7 +118,7 @@ internal sealed class HealthResponder
     private HealthAnswer Answer(in HealthRequest request, CheckRun run)
     {
         // The answer a load balancer asks for most: the whole run, compact, nothing excluded; the run's own bytes.
-        if (request.Format == HealthFormat.Compact && request.Route.Check is null && !request.Query.ExcludesAny)
+        if (request.Format == HealthFormat.Compact && request.Route.Check is null && request.Query?.ExcludesAny != true)
         {
             return new HealthAnswer(run.Healthy ? 200 : 503, HealthAnswer.Json, run.StatusDocument, run.StatusDocumentLength, request.IncludeBody);
         }
@@ -133,7 +133,7 @@ internal sealed class HealthResponder
         {
             HealthFormat.HealthJson => (AcceptHeader.HealthJsonMediaType, HealthJsonBody.Encode(checks, healthy)),
             HealthFormat.Compact => (HealthAnswer.Json, StatusJson.Encode(checks, healthy)),
-            _ => (HealthAnswer.Text, KubernetesTextBody.Encode(TextName(request.Route.Kind), checks, healthy, request.Query.Verbose)),
+            _ => (HealthAnswer.Text, KubernetesTextBody.Encode(TextName(request.Route.Kind), checks, healthy, request.Query?.Verbose == true)),
         };
         return HealthAnswer.Rendered(healthy, contentType, body, request.IncludeBody);
     }
@@ -146,7 +146,7 @@ internal sealed class HealthResponder
     };
 
     // One check for a per-check path; otherwise every check, with the excluded ones reported as skipped.
-    private static List<CheckResult> Select(Results checks, string? only, HealthQuery query)
+    private static List<CheckResult> Select(Results checks, string? only, HealthQuery? query)
     {
         var selected = new List<CheckResult>(checks.Count);
         foreach (var check in checks)
@@ -156,7 +156,7 @@ internal sealed class HealthResponder
                 continue;
             }
 
-            selected.Add(query.Excludes(check.Name) ? check.AsSkipped() : check);
+            selected.Add(query is not null && query.Excludes(check.Name) ? check.AsSkipped() : check);
         }
 
         return selected;
