@@ -58,7 +58,7 @@ internal static partial class DocTables
     public static readonly string[] ConfigurationSources =
     [
         "src/HealthEndpoint.Owin.Plugin/HealthEndpointConfiguration.cs",
-        "src/HealthEndpoint.Owin.Plugin/OptInSettings.cs",
+        "src/HealthEndpoint.Owin.Plugin/ProbeAndAccessSettings.cs",
         "src/HealthEndpoint.Owin.Plugin/MetricsSettings.cs",
         "src/HealthEndpoint.Owin.Plugin/Pipeline/PluginPipeline.cs",
     ];
@@ -66,7 +66,7 @@ internal static partial class DocTables
     /// <summary>
     /// The keys the plugin reads, from its source: key constants (<c>"Database:Provider"</c>,
     /// <c>Section + ":CheckRedis"</c>, <c>... + nameof(HealthEndpointOptions.MetricsPath)</c>), <c>Section + ":PingPath"</c>
-    /// arguments, and OptInSettings' <c>Path/Switch/List(configuration, nameof(options.X))</c> and <c>List(configuration, "X")</c>.
+    /// arguments, and ProbeAndAccessSettings' and ConfigurationValues' <c>Path/IsOn/List(configuration, nameof(options.X))</c> and <c>List(configuration, "X")</c>.
     /// </summary>
     public static SortedSet<string> ConfigurationKeysInCode()
     {

@@ -82,7 +82,7 @@ public sealed partial class PackageBoundaryTests
         files.SelectMany(file => GrantPattern().Matches(file.Text).Select(match => (file.File, match.Groups["grantee"].Value)));
 
     // A grant to a test project is fine; one to another package under src/ is the coupling this rule forbids.
-    private static List<string> ProblemsOf(IEnumerable<(string File, string Grantee)> grants, ISet<string> packages) =>
+    private static List<string> ProblemsOf(IEnumerable<(string File, string Grantee)> grants, HashSet<string> packages) =>
         grants.Where(grant => packages.Contains(grant.Grantee)).Select(grant => $"{grant.File} grants {grant.Grantee} its internals").ToList();
 
     private static IEnumerable<string> PublicUnderIf(string file, string text)
