@@ -86,16 +86,51 @@ public sealed class RequestHeadTests : HostFixture
     }
 
     [Test]
-    public async Task AbsoluteFormTarget_AnotherHost_400OnBothHosts()
+    public async Task AbsoluteFormTarget_AnotherHostHeader_400OnBothHosts()
     {
         await using var server = await StartAsync(ScenarioApp.Create());
         using var connection = await server.ConnectAsync();
 
-        var request = $"GET http://other.example/healthz/ping HTTP/1.1\r\nHost: 127.0.0.1:{server.Port}\r\n\r\n";
+        var request = $"GET http://127.0.0.1:{server.Port}/healthz/ping HTTP/1.1\r\nHost: other.example\r\n\r\n";
         var transcript = await WireTranscript.ExchangeAsync(connection, request);
 
-        TestContext.Progress.WriteLine($"{Host}: absolute-form target for another host -> {transcript}");
+        TestContext.Progress.WriteLine($"{Host}: absolute-form target for this server, Host header for another -> {transcript}");
         Assert.That((transcript.StatusLineCount, transcript.First?.StatusCode), Is.EqualTo((1, 400)));
+    }
+
+    /// <summary>
+    /// A known limit of the managed HttpListener, pinned so that a runtime that fixes it shows up: a request whose
+    /// host (Host header, or absolute-form target) is not a prefix's never reaches this host's code; HttpListener
+    /// answers it 404 itself, and then races its own keep-alive and writes a stray empty "200 OK" on the same
+    /// connection (docs/hosting.md, known limits). Kestrel serves every host name on its address (200).
+    /// </summary>
+    [Test]
+    public async Task HostNotAPrefix_KnownLimit_HttpListener404ThenStrayResponse_Kestrel200()
+    {
+        const int Tries = 20;
+        await using var server = await StartAsync(ScenarioApp.Create());
+        var answers = new List<string>();
+        for (var i = 0; i < Tries; i++)
+        {
+            using var connection = await server.ConnectAsync();
+            var transcript = await WireTranscript.ExchangeAsync(connection, $"GET /healthz/ping HTTP/1.1\r\nHost: other.example:{server.Port}\r\n\r\n");
+            answers.Add(string.Join(" + ", transcript.Responses.Select(response => response.StatusCode)) + (transcript.Unparsed.Length > 0 ? " + unparsed" : string.Empty));
+            if (i == 0)
+            {
+                TestContext.Progress.WriteLine($"{Host}: Host: other.example -> {transcript}");
+            }
+        }
+
+        var summary = string.Join(", ", answers.GroupBy(answer => answer).Select(group => $"{group.Count()} x [{group.Key}]"));
+        TestContext.Progress.WriteLine($"{Host}: {Tries} requests for a host that is not a prefix's: {summary}");
+        if (Host == HostKind.Kestrel)
+        {
+            Assert.That(answers, Is.All.EqualTo("200"));
+        }
+        else
+        {
+            Assert.That(answers, Is.All.StartWith("404"), summary);
+        }
     }
 
     [Test]
