@@ -107,10 +107,11 @@ public sealed class RequestHeadTests : HostFixture
     [Test]
     public async Task HostNotAPrefix_KnownLimit_HttpListener404ThenStrayResponse_Kestrel200()
     {
-        const int Tries = 20;
+        // Kestrel keeps each connection open, so each try waits out the transcript's quiet second: fewer tries there.
+        var tries = Host == HostKind.Kestrel ? 2 : 20;
         await using var server = await StartAsync(ScenarioApp.Create());
         var answers = new List<string>();
-        for (var i = 0; i < Tries; i++)
+        for (var i = 0; i < tries; i++)
         {
             using var connection = await server.ConnectAsync();
             var transcript = await WireTranscript.ExchangeAsync(connection, $"GET /healthz/ping HTTP/1.1\r\nHost: other.example:{server.Port}\r\n\r\n");
@@ -122,7 +123,7 @@ public sealed class RequestHeadTests : HostFixture
         }
 
         var summary = string.Join(", ", answers.GroupBy(answer => answer).Select(group => $"{group.Count()} x [{group.Key}]"));
-        TestContext.Progress.WriteLine($"{Host}: {Tries} requests for a host that is not a prefix's: {summary}");
+        TestContext.Progress.WriteLine($"{Host}: {tries} requests for a host that is not a prefix's: {summary}");
         if (Host == HostKind.Kestrel)
         {
             Assert.That(answers, Is.All.EqualTo("200"));
