@@ -1,9 +1,9 @@
 // The real servers the test fixtures (tests/HealthEndpoint.Testing) start: PostgreSQL and Redis binaries,
-// installed via apt when missing. The fixtures run their own servers in temp folders on free loopback ports.
+// installed via apt when missing; and curl, the real client the host conformance suite sends uploads with. The fixtures run their own servers in temp folders on free loopback ports.
 
 const string PostgresBinGlob = "/usr/lib/postgresql/*/bin/initdb";
 const string RedisServerName = "redis-server";
-const string ServerAptPackages = "postgresql redis-server";
+const string ServerAptPackages = "postgresql redis-server curl";
 
 Task("EnsureServerBinaries")
     .Description("Installs PostgreSQL and Redis server binaries via apt when missing (root only).")
@@ -39,6 +39,11 @@ List<string> FindMissingServerBinaries()
     if (FindRedisServer() == null)
     {
         missing.Add(RedisServerName);
+    }
+
+    if (FindOnPath("curl") == null)
+    {
+        missing.Add("curl");
     }
 
     return missing;

@@ -81,17 +81,22 @@ internal static class LegacySettings
             : throw new HealthEndpoint.Owin.HealthEndpointConfigurationException(DrainDelayKey, $"{DrainDelayKey} must be a duration such as 00:00:05 (was '{value}').");
     }
 
-    /// <summary><c>Host:Server</c>: <c>HttpListener</c> (default) or <c>Kestrel</c>, case-insensitive.</summary>
+    /// <summary><c>Host:Server</c>: <c>Kestrel</c> (default) or <c>HttpListener</c>, case-insensitive.</summary>
+    /// <remarks>
+    /// Kestrel by default: it has the protections the managed HttpListener lacks (a header timeout, size limits, one
+    /// answer per request whatever the Host header; docs/hosting.md), and a newcomer's first POST gets the health
+    /// endpoint's own 405 there, not HttpListener's HTML 411.
+    /// </remarks>
     public static string Server(IConfiguration configuration)
     {
         var value = configuration[ServerKey];
-        if (string.IsNullOrWhiteSpace(value) || string.Equals(value.Trim(), HttpListenerServer, StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrWhiteSpace(value) || string.Equals(value.Trim(), KestrelServer, StringComparison.OrdinalIgnoreCase))
         {
-            return HttpListenerServer;
+            return KestrelServer;
         }
 
-        return string.Equals(value.Trim(), KestrelServer, StringComparison.OrdinalIgnoreCase)
-            ? KestrelServer
+        return string.Equals(value.Trim(), HttpListenerServer, StringComparison.OrdinalIgnoreCase)
+            ? HttpListenerServer
             : throw new HealthEndpoint.Owin.HealthEndpointConfigurationException(ServerKey, $"{ServerKey} must be {HttpListenerServer} or {KestrelServer} (was '{value}').");
     }
 }

@@ -6,11 +6,11 @@ using LegacyApp.Hosting;
 using Microsoft.Extensions.Logging;
 using HealthEndpoint.Owin;
 
-// LegacyApp: an RT-like OWIN app served by the embedded HttpListener host (or Kestrel), with the health plugin in front.
+// LegacyApp: an RT-like OWIN app served by the Kestrel host (or the embedded HttpListener host), with the health plugin in front.
 //   dotnet run --project samples/LegacyApp
 //   Urls=http://127.0.0.1:8080/ Database__Provider=Npgsql Database__ConnectionString="Host=..." dotnet run ...
 //   Host__DrainDelay=00:00:05: on SIGTERM, answer status/readiness 503 for 5 s before the listener closes.
-//   Host__Server=Kestrel: serve with Kestrel (header timeout, size limits, connection cap) instead of HttpListener.
+//   Host__Server=HttpListener: serve with the embedded HttpListener host instead of Kestrel (docs/hosting.md: its limits).
 
 using var loggerFactory = LoggerFactory.Create(logging => logging
     .AddSimpleConsole(console => console.SingleLine = true)

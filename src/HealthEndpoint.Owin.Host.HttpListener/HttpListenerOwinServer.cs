@@ -14,7 +14,10 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// <remarks>
 /// Headers go out with the first body bytes sent (past the response buffer, or on a flush), or when the app's
 /// task ends; HEAD never puts a body on the wire. An exception before anything went out becomes a logged 500
-/// with an empty body; after, the connection is aborted. At most <see cref="HttpListenerOwinServerOptions.MaxConcurrentRequests"/>
+/// with an empty body; after, the connection is reset. A request body is bounded by
+/// <see cref="HttpListenerOwinServerOptions.MaxRequestBodySize"/> (413) and <see cref="HttpListenerOwinServerOptions.MinRequestBodyDataRate"/>
+/// (408), and what the app leaves of it is read before the connection closes, so the client's answer is not lost
+/// to a reset. <c>owin.CallCancelled</c> fires when the client leaves or a write to it fails. At most <see cref="HttpListenerOwinServerOptions.MaxConcurrentRequests"/>
 /// requests run at once. <see cref="StopAsync"/> lets in-flight requests finish, then closes the listener.
 /// Every request carries <c>host.OnAppDisposing</c>, cancelled when a graceful stop begins: the health endpoint
 /// reads its start and its drain window from it, with nothing wired by the app.
@@ -29,6 +32,7 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
 
     private System.Net.HttpListener _listener;
     private readonly PrefixTable _prefixes;
+    private readonly RequestBodyLimits _bodyLimits;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _callsCancelled = new();
@@ -57,6 +61,11 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
             throw new ArgumentException("MaxConcurrentRequests and AcceptLoops must be positive.", nameof(options));
         }
 
+        if (options.MaxRequestBodySize is < 0 || !(options.MinRequestBodyDataRate >= 0))
+        {
+            throw new ArgumentException("MaxRequestBodySize and MinRequestBodyDataRate must not be negative.", nameof(options));
+        }
+
         _logger = options.Logger;
         _runner = new CallRunner(app, _logger);
         foreach (var prefix in options.Prefixes)
@@ -65,6 +74,7 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
         }
 
         _prefixes = new PrefixTable(options.Prefixes);
+        _bodyLimits = new RequestBodyLimits(options.MaxRequestBodySize, options.MinRequestBodyDataRate, DrainUnread: true);
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
         _listener = CreateListener(options);
 
@@ -141,7 +151,8 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
 
     private static System.Net.HttpListener CreateListener(HttpListenerOwinServerOptions options)
     {
-        var listener = new System.Net.HttpListener { IgnoreWriteExceptions = true };
+        // Write failures are reported: the call turns them into owin.CallCancelled and an IOException for the app.
+        var listener = new System.Net.HttpListener { IgnoreWriteExceptions = false };
         foreach (var prefix in options.Prefixes)
         {
             listener.Prefixes.Add(PrefixRewrite.Map(prefix));
@@ -226,7 +237,7 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
 
     private async Task ProcessAsync(HttpListenerContext context)
     {
-        var call = new HttpListenerCall(context, _prefixes, _options.ResponseBufferSize, _appDisposingToken, _callsCancelled.Token);
+        var call = new HttpListenerCall(context, _prefixes, _options.ResponseBufferSize, _appDisposingToken, _bodyLimits, _callsCancelled.Token);
         await _runner.RunAsync(call).ConfigureAwait(false);
         if (call.Aborted)
         {

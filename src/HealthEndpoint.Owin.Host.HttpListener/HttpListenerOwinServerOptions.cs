@@ -66,6 +66,24 @@ public sealed class HttpListenerOwinServerOptions
     /// </remarks>
     public int MaxConcurrentRequests { get; set; } = OpenFileLimit.RequestCap(OpenFileLimit.Read(), OpenFileLimit.CountOpen() ?? 0);
 
+    /// <summary>
+    /// The largest request body accepted, as the Kestrel host's option of the same name: a declared length past it is
+    /// answered 413 before the app runs, a chunked body when it passes it; logged at Information. Null means
+    /// unlimited. Default 30,000,000 bytes (Kestrel's).
+    /// </summary>
+    /// <remarks>
+    /// It also bounds what the host reads of a body the app left unread before it closes the connection (at most
+    /// 5 s): a client still sending when the socket closes would get a reset that destroys the response.
+    /// </remarks>
+    public long? MaxRequestBodySize { get; set; } = 30_000_000;
+
+    /// <summary>
+    /// A request body that arrives slower than this, after 5 s of waiting for it, is cut off: 408 (or a closed
+    /// connection once the response started), logged at Information. Zero turns the check off. Default 240 bytes per
+    /// second (Kestrel's). HttpListener itself has no such bound: a client trickling its body holds the request forever.
+    /// </summary>
+    public double MinRequestBodyDataRate { get; set; } = 240;
+
     /// <summary>How many accept loops wait for requests. Default: one per processor, at least two.</summary>
     public int AcceptLoops { get; set; } = Math.Max(2, Environment.ProcessorCount);
 }

@@ -66,6 +66,18 @@ internal static class HostLog
             new EventId(109, "ClientError"),
             "The client's request body was rejected on {Method} {Path}: {StatusCode} ({Reason}).");
 
+    private static readonly Action<ILogger, string, string, Exception?> RequestRefusedMessage =
+        LoggerMessage.Define<string, string>(
+            LogLevel.Information,
+            new EventId(113, "RequestRefused"),
+            "A {Method} request was refused with 400 before the app ran: {Problem}.");
+
+    private static readonly Action<ILogger, string, string, string, Exception?> ClientGoneMessage =
+        LoggerMessage.Define<string, string, string>(
+            LogLevel.Information,
+            new EventId(114, "ClientGone"),
+            "The client of {Method} {Path} left before its response was sent; the app stopped with {Exception}.");
+
     private static readonly Action<ILogger, long, Exception?> ConnectionsRejectedMessage =
         LoggerMessage.Define<long>(
             LogLevel.Warning,
@@ -91,6 +103,10 @@ internal static class HostLog
 
     public static void ClientError(ILogger logger, string method, string path, int statusCode, string reason) =>
         ClientErrorMessage(logger, method, path, statusCode, reason, null);
+
+    public static void RequestRefused(ILogger logger, string method, string problem) => RequestRefusedMessage(logger, method, problem, null);
+
+    public static void ClientGone(ILogger logger, string method, string path, string exception) => ClientGoneMessage(logger, method, path, exception, null);
 
     public static void ConnectionsRejected(ILogger logger, long count) => ConnectionsRejectedMessage(logger, count, null);
 

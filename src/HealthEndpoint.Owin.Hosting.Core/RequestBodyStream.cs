@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -21,6 +22,12 @@ namespace HealthEndpoint.Owin.Hosting.Core;
 /// Sealed: once the request is over every read throws <see cref="ObjectDisposedException"/>, so an app task that
 /// outlives its request cannot read the connection's next request.
 /// </para>
+/// <para>
+/// The client's faults are the client's: a transport read that fails becomes a <see cref="BadRequestException"/>
+/// (400), and the <see cref="RequestBodyLimits"/> a transport asks for are enforced here, the same for every read
+/// (the host's read-ahead, the app's reads, the drain): a body past the largest size is 413, one slower than the
+/// minimum data rate 408. A timed-out read is left to the transport, which fails it when the connection closes.
+/// </para>
 /// </remarks>
 internal sealed class RequestBodyStream : Stream
 {
@@ -29,19 +36,25 @@ internal sealed class RequestBodyStream : Stream
 
     private readonly Stream _transport;
     private readonly long? _declaredLength;
+    private readonly RequestBodyLimits _limits;
     private readonly object _gate = new();
     private byte[]? _ahead;
     private int _aheadLength;
     private int _aheadOffset;
     private bool _sealed;
+    private bool _readAbandoned;
+    private long _received;
+    private TimeSpan _waited;
 
     /// <param name="transport">The transport's body stream.</param>
     /// <param name="hasBody">The request declares a body (a Content-Length above 0 or a Transfer-Encoding).</param>
     /// <param name="declaredLength">Its Content-Length, when it has one.</param>
-    public RequestBodyStream(Stream transport, bool hasBody, long? declaredLength)
+    /// <param name="limits">What this stream enforces; <see cref="RequestBodyLimits.None"/> when the transport does.</param>
+    public RequestBodyStream(Stream transport, bool hasBody, long? declaredLength, RequestBodyLimits limits)
     {
         _transport = transport;
         _declaredLength = declaredLength;
+        _limits = limits;
         TransportAtEnd = !hasBody;
     }
 
@@ -74,16 +87,21 @@ internal sealed class RequestBodyStream : Stream
             return;
         }
 
+        // Refused before a byte is read, as Kestrel refuses a declared length past its limit.
+        if (_declaredLength > _limits.MaxBodySize)
+        {
+            throw TooLarge();
+        }
+
         var size = (int)Math.Min(_declaredLength ?? ReadAheadLimit, ReadAheadLimit);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
         _ahead = buffer;
         var length = 0;
         while (length < size)
         {
-            var read = await _transport.ReadAsync(buffer.AsMemory(length, size - length)).ConfigureAwait(false);
+            var read = await ReadTransportAsync(buffer.AsMemory(length, size - length), CancellationToken.None).ConfigureAwait(false);
             if (read == 0)
             {
-                TransportAtEnd = true;
                 break;
             }
 
@@ -104,7 +122,38 @@ internal sealed class RequestBodyStream : Stream
     public override int Read(Span<byte> buffer)
     {
         var read = ReadAhead(buffer);
-        return read >= 0 ? read : Track(_transport.Read(buffer), buffer.Length);
+        if (read >= 0)
+        {
+            return read;
+        }
+
+        if (_limits.MinDataRate <= 0)
+        {
+            try
+            {
+                return Track(_transport.Read(buffer), buffer.Length);
+            }
+            catch (Exception exception) when (IsTransportFailure(exception, CancellationToken.None))
+            {
+                throw Broken(exception);
+            }
+        }
+
+        // The data rate needs a deadline, which only the asynchronous read has; the thread waits either way.
+        var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            read = ReadTransportAsync(rented.AsMemory(0, buffer.Length), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, read).CopyTo(buffer);
+            return read;
+        }
+        finally
+        {
+            if (!_readAbandoned)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -116,13 +165,56 @@ internal sealed class RequestBodyStream : Stream
         return read >= 0 ? new ValueTask<int>(read) : ReadTransportAsync(buffer, cancellationToken);
     }
 
+    /// <summary>
+    /// Reads and discards what the app left of the body, up to <see cref="RequestBodyLimits.MaxBodySize"/> and for at
+    /// most <see cref="RequestBodyLimits.DrainTimeout"/>, so that the connection can close without resetting: a client
+    /// still sending when the socket closes with unread bytes gets a reset that destroys the response it has not read.
+    /// </summary>
+    /// <returns>True when the body was read to its end.</returns>
+    public async Task<bool> DrainAsync()
+    {
+        if (TransportAtEnd)
+        {
+            return true;
+        }
+
+        if (_declaredLength > _limits.MaxBodySize)
+        {
+            return false;
+        }
+
+        var buffer = new byte[16 * 1024];
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            while (!TransportAtEnd)
+            {
+                var left = RequestBodyLimits.DrainTimeout - clock.Elapsed;
+                if (left <= TimeSpan.Zero)
+                {
+                    return false;
+                }
+
+                await ReadTransportAsync(buffer, CancellationToken.None, left).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (exception is BadRequestException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Ends the stream's life: every later read throws, and the read-ahead buffer goes back to the pool.</summary>
     public void Seal()
     {
         lock (_gate)
         {
             _sealed = true;
-            if (_ahead is not null)
+
+            // A read left pending by a timeout may still write into the read-ahead buffer: the pool must not get it back.
+            if (_ahead is not null && !_readAbandoned)
             {
                 ArrayPool<byte>.Shared.Return(_ahead);
                 _ahead = null;
@@ -163,8 +255,66 @@ internal sealed class RequestBodyStream : Stream
         }
     }
 
-    private async ValueTask<int> ReadTransportAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
-        Track(await _transport.ReadAsync(buffer, cancellationToken).ConfigureAwait(false), buffer.Length);
+    // One read of the transport: within the data rate's deadline (or the drain's), counted against the largest
+    // size, its failure the client's.
+    private async ValueTask<int> ReadTransportAsync(Memory<byte> buffer, CancellationToken cancellationToken, TimeSpan? limit = null)
+    {
+        var allowed = limit ?? AllowedWait();
+        var clock = Stopwatch.StartNew();
+        int read;
+        try
+        {
+            var pending = _transport.ReadAsync(buffer, cancellationToken);
+            if (pending.IsCompleted || allowed is not { } wait)
+            {
+                read = await pending.ConfigureAwait(false);
+            }
+            else
+            {
+                read = await WithinAsync(pending.AsTask(), wait).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (IsTransportFailure(exception, cancellationToken))
+        {
+            throw Broken(exception);
+        }
+        finally
+        {
+            _waited += clock.Elapsed;
+        }
+
+        return Track(read, buffer.Length);
+    }
+
+    // How long the next read may wait before the body is slower than the minimum rate: the grace period, or the time
+    // the bytes so far buy at that rate, less the time already spent waiting. Null: no rate is enforced.
+    private TimeSpan? AllowedWait()
+    {
+        if (_limits.MinDataRate <= 0)
+        {
+            return null;
+        }
+
+        var earned = TimeSpan.FromSeconds(_received / _limits.MinDataRate);
+        var budget = earned > RequestBodyLimits.GracePeriod ? earned : RequestBodyLimits.GracePeriod;
+        var left = budget - _waited;
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private async Task<int> WithinAsync(Task<int> pending, TimeSpan wait)
+    {
+        try
+        {
+            return await pending.WaitAsync(wait).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The transport cannot cancel the read; it fails when the connection closes. Observe that failure.
+            _readAbandoned = true;
+            _ = pending.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw new BadRequestException(408, "The request body arrived slower than the minimum data rate.");
+        }
+    }
 
     private int Track(int read, int requested)
     {
@@ -173,6 +323,25 @@ internal sealed class RequestBodyStream : Stream
             TransportAtEnd = true;
         }
 
+        _received += read;
+        if (_received > _limits.MaxBodySize)
+        {
+            throw TooLarge();
+        }
+
         return read;
     }
+
+    // Anything the transport throws but the app's own cancellation, a stale stream and the core's own verdicts.
+    private bool IsTransportFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is not BadRequestException
+        && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        && !(exception is ObjectDisposedException && _sealed);
+
+    private static BadRequestException Broken(Exception exception) => BadRequestException.Find(exception) is { } known
+        ? known
+        : new BadRequestException(400, "The request body could not be read: " + exception.Message, exception);
+
+    private BadRequestException TooLarge() =>
+        new(413, $"The request body is larger than the limit of {_limits.MaxBodySize} bytes.");
 }

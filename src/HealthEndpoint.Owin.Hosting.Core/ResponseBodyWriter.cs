@@ -16,7 +16,9 @@ namespace HealthEndpoint.Owin.Hosting.Core;
 /// and no stray bytes follow a bodyless response on a kept-alive connection. A zero-byte write sends nothing (a
 /// chunked transport would take it for the end of the body). Kept by the connection and reset for each request:
 /// every write names the facade it came through, and one whose request is over throws
-/// <see cref="ObjectDisposedException"/> instead of reaching the connection's next response.
+/// <see cref="ObjectDisposedException"/> instead of reaching the connection's next response. Once the transport saw
+/// the client leave (<see cref="ServerCall.ClientGone"/>) a write that would reach it throws an
+/// <see cref="IOException"/>, on both hosts, so an app streaming a large body stops instead of writing into nothing.
 /// </remarks>
 internal sealed class ResponseBodyWriter
 {
@@ -38,6 +40,7 @@ internal sealed class ResponseBodyWriter
     {
         if (!TryAbsorb(caller, buffer) && StartStreaming() is { } output)
         {
+            ThrowIfClientGone();
             Count(buffer.Length);
             Started = true;
             output.Write(buffer);
@@ -154,6 +157,7 @@ internal sealed class ResponseBodyWriter
     {
         if (await StartStreamingAsync(cancellationToken).ConfigureAwait(false) is { } output)
         {
+            ThrowIfClientGone();
             Count(buffer.Length);
             Started = true;
             await output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -232,6 +236,14 @@ internal sealed class ResponseBodyWriter
         finally
         {
             ReleaseBuffer();
+        }
+    }
+
+    private void ThrowIfClientGone()
+    {
+        if (_call.ClientGone)
+        {
+            throw new IOException("The client closed the connection; the response cannot be sent.");
         }
     }
 

@@ -23,7 +23,9 @@ internal enum BodyFraming
 /// </summary>
 /// <remarks>
 /// The rules: a final status is 200-599 (1xx are interim; 101 would need an upgrade, which these hosts do not
-/// offer); the reason phrase and every header name and value are free of CR, LF and other control characters;
+/// offer); the reason phrase and every header name and value are free of CR, LF and other control characters, and
+/// are ASCII (a non-ASCII character has no agreed encoding on the wire: HttpListener would send UTF-8, Kestrel
+/// refuses it, a client may read Latin-1; the app encodes it, as RFC 8187 or percent-encoding do);
 /// <c>Transfer-Encoding</c> and <c>Content-Length</c> are the host's: an app's <c>chunked</c> asks for a streamed
 /// body (any other transfer coding cannot be honoured), an app's length must match what it writes and is dropped
 /// when it also asks for chunked (RFC 9112 §6.3), and a 204 or 304 sends neither. Anything else is an
@@ -79,7 +81,7 @@ internal readonly struct ResponseHead
         {
             if (IndexOfControl(text) >= 0)
             {
-                throw new InvalidResponseException("The app's reason phrase contains a control character.");
+                throw new InvalidResponseException("The app's reason phrase contains a control character or a non-ASCII character.");
             }
 
             phrase = text;
@@ -155,7 +157,7 @@ internal readonly struct ResponseHead
         {
             if (value is not null && IndexOfControl(value) >= 0)
             {
-                throw new InvalidResponseException($"The app's response header '{name}' contains a control character.");
+                throw new InvalidResponseException($"The app's response header '{name}' contains a control character or a non-ASCII character.");
             }
         }
     }
@@ -193,13 +195,13 @@ internal readonly struct ResponseHead
         return chunked;
     }
 
-    // HTAB is allowed in a field value and a reason phrase; every other C0 control and DEL is not.
+    // HTAB is allowed in a field value and a reason phrase; every other C0 control, DEL and anything past ASCII is not.
     private static int IndexOfControl(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if ((c < ' ' && c != '\t') || c == '\u007f')
+            if ((c < ' ' && c != '\t') || c >= '\u007f')
             {
                 return i;
             }

@@ -68,11 +68,14 @@ internal abstract partial class ServerCall
         SendEmpty(statusCode, close || !RequestBodyAtEnd);
     }
 
-    /// <summary>Whether <paramref name="exception"/> is the transport's report of a client's bad request body, and its status.</summary>
+    /// <summary>
+    /// Whether <paramref name="exception"/> is a client's bad request body, and its status: the core's
+    /// <see cref="BadRequestException"/> here; a transport adds its own reports.
+    /// </summary>
     public virtual bool IsClientError(Exception exception, out int statusCode)
     {
-        statusCode = 0;
-        return false;
+        statusCode = BadRequestException.Find(exception)?.StatusCode ?? 0;
+        return statusCode != 0;
     }
 
     /// <summary>Adds a callback of the app's for <c>server.OnSendingHeaders</c>, through the facade of the request it belongs to.</summary>

@@ -7,7 +7,10 @@ using System.Threading.Tasks;
 namespace HealthEndpoint.Owin.Hosting.Core;
 
 /// <summary>What a transport knows of a request when it arrives: the values of its OWIN request keys.</summary>
-/// <remarks>The request headers are not among them: the app rarely reads them, so the transport copies them only when it does.</remarks>
+/// <remarks>
+/// The request headers are not among them: the app rarely reads them, so the transport copies them only when it does.
+/// The raw target and every Host header line are, for <see cref="RequestHeadCheck"/>.
+/// </remarks>
 internal readonly record struct RequestFacts(
     string Method,
     string Scheme,
@@ -19,7 +22,9 @@ internal readonly record struct RequestFacts(
     string LocalIpAddress,
     int LocalPort,
     string LocalPortText,
-    bool IsLocal);
+    bool IsLocal,
+    string RawTarget,
+    IReadOnlyList<string> HostHeaders);
 
 /// <summary>
 /// The requests of one connection and their responses as the app sees them, whatever the transport: the OWIN
@@ -41,6 +46,7 @@ internal abstract partial class ServerCall
 
     private readonly PrefixTable _prefixes;
     private readonly object _appDisposing;
+    private readonly RequestBodyLimits _bodyLimits;
     private List<KeyValuePair<Action<object>, object>>? _onSendingHeaders;
     private InvalidResponseException? _rejection;
     private RequestFacade? _current;
@@ -52,10 +58,12 @@ internal abstract partial class ServerCall
     /// <param name="prefixes">The server's prefixes: a path outside them is answered 404 by the host.</param>
     /// <param name="responseBufferSize">How much of a response is buffered before the headers go out.</param>
     /// <param name="appDisposing">The server's <c>host.OnAppDisposing</c> token, boxed once for every request.</param>
-    protected ServerCall(PrefixTable prefixes, int responseBufferSize, object appDisposing)
+    /// <param name="bodyLimits">What the core's request body stream enforces for this transport.</param>
+    protected ServerCall(PrefixTable prefixes, int responseBufferSize, object appDisposing, RequestBodyLimits bodyLimits)
     {
         _prefixes = prefixes;
         _appDisposing = appDisposing;
+        _bodyLimits = bodyLimits;
         ResponseBody = new ResponseBodyWriter(this, responseBufferSize);
     }
 
@@ -82,6 +90,9 @@ internal abstract partial class ServerCall
 
     /// <summary>False when no prefix of the request's port admits its path: the host answers 404 without the app.</summary>
     public bool InsidePrefixes { get; private set; }
+
+    /// <summary>Why the request head is refused with 400 (<see cref="RequestHeadCheck"/>), or null.</summary>
+    public string? HeadProblem { get; private set; }
 
     /// <summary>True once <see cref="SendHeaders"/> ran: status and headers can no longer change.</summary>
     public bool HeadersSent { get; private set; }
@@ -115,6 +126,7 @@ internal abstract partial class ServerCall
         Method = request.Method;
         IsHead = request.Method == "HEAD";
         InsidePrefixes = _prefixes.TrySplit(request.LocalPort, request.RawPath, out var pathBase, out var path);
+        HeadProblem = RequestHeadCheck.Problem(request.RawTarget, request.HostHeaders);
         Path = path;
         _requestTransport = requestBody;
         _hasBody = hasBody;
@@ -155,6 +167,27 @@ internal abstract partial class ServerCall
 
     /// <summary>Reads the request body's start before the app runs (<see cref="RequestBodyStream.ReadAheadAsync"/>).</summary>
     public Task ReadAheadAsync() => _hasBody ? RequestBody().ReadAheadAsync() : Task.CompletedTask;
+
+    /// <summary>
+    /// Once the response is handed over, reads what the app left of the request body when the transport asks for it
+    /// (<see cref="RequestBodyLimits.DrainUnread"/>), so that closing the connection does not reset it under a
+    /// response the client has not read yet (<see cref="RequestBodyStream.DrainAsync"/>). It does not throw.
+    /// </summary>
+    public async Task DrainUnreadBodyAsync()
+    {
+        if (!_bodyLimits.DrainUnread || RequestBodyAtEnd || ConnectionAborted)
+        {
+            return;
+        }
+
+        await RequestBody().DrainAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>True once the transport's connection was cut: nothing more can be read or sent.</summary>
+    protected virtual bool ConnectionAborted => false;
+
+    /// <summary>True once the transport saw the client close or reset the connection while this request ran.</summary>
+    public virtual bool ClientGone => false;
 
     /// <summary>
     /// Ends the life of everything the app was given (later reads, writes and token registrations act on nothing),
@@ -198,5 +231,5 @@ internal abstract partial class ServerCall
     {
     }
 
-    private RequestBodyStream RequestBody() => _requestBody ??= new RequestBodyStream(_requestTransport, _hasBody, _declaredLength);
+    private RequestBodyStream RequestBody() => _requestBody ??= new RequestBodyStream(_requestTransport, _hasBody, _declaredLength, _bodyLimits);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using HealthEndpoint.Owin.Host.HttpListener;
 using HealthEndpoint.Owin.Host.Kestrel;
 
 namespace HealthEndpoint.Owin.Hosting.Tests;
@@ -23,6 +24,14 @@ internal sealed class HostSettings
     /// the first prefix's port), for a server that listens on several ports.
     /// </summary>
     public IList<string> MorePrefixPaths { get; } = new List<string>();
+
+    /// <summary>
+    /// The largest request body both hosts accept (each host's MaxRequestBodySize); null leaves each host's default.
+    /// </summary>
+    public long? MaxRequestBodySize { get; set; }
+
+    /// <summary>Changes to the HttpListener host's own options; ignored on Kestrel.</summary>
+    public Action<HttpListenerOwinServerOptions>? HttpListener { get; set; }
 
     /// <summary>Changes to the Kestrel host's own options (limits); ignored on HttpListener.</summary>
     public Action<KestrelOwinServerOptions>? Kestrel { get; set; }

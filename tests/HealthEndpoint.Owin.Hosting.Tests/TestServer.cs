@@ -107,7 +107,9 @@ internal sealed class TestServer : IAsyncDisposable
             OnDraining = settings.OnDraining,
         };
         options.ShutdownTimeout = settings.ShutdownTimeout ?? options.ShutdownTimeout;
+        options.MaxRequestBodySize = settings.MaxRequestBodySize ?? options.MaxRequestBodySize;
         prefixes.ForEach(options.Prefixes.Add);
+        settings.HttpListener?.Invoke(options);
         var server = new HttpListenerOwinServer(app, options);
         try
         {
@@ -132,6 +134,7 @@ internal sealed class TestServer : IAsyncDisposable
             OnDraining = settings.OnDraining,
         };
         options.ShutdownTimeout = settings.ShutdownTimeout ?? options.ShutdownTimeout;
+        options.MaxRequestBodySize = settings.MaxRequestBodySize ?? options.MaxRequestBodySize;
         prefixes.ForEach(options.Prefixes.Add);
         settings.Kestrel?.Invoke(options);
         var server = new KestrelOwinServer(app, options);

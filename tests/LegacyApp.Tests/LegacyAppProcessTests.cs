@@ -69,7 +69,8 @@ public sealed class LegacyAppProcessTests
     [TestCase("Host__RequestHeadersTimeout", "00:00:05", "Host:RequestHeadersTimeout applies to the Kestrel host only")]
     public void Run_InvalidSetting_ExitsWithOneMessageNamingTheKey(string variable, string value, string expected)
     {
-        using var app = Start(("Urls", $"http://127.0.0.1:{FreeTcpPort.Next()}/"), (variable, value));
+        // On the HttpListener host, where a Kestrel-only key is refused too; an invalid Host__Server replaces it.
+        using var app = Start(("Urls", $"http://127.0.0.1:{FreeTcpPort.Next()}/"), ("Host__Server", "HttpListener"), (variable, value));
 
         var exited = app.WaitForExit(TimeSpan.FromSeconds(30));
 

@@ -11,7 +11,7 @@ using HealthEndpoint.Owin.Host.Kestrel;
 
 namespace LegacyApp.Hosting;
 
-/// <summary>The server LegacyApp runs on, chosen by <c>Host:Server</c>: the embedded HttpListener host or Kestrel.</summary>
+/// <summary>The server LegacyApp runs on, chosen by <c>Host:Server</c>: Kestrel (the default) or the embedded HttpListener host.</summary>
 internal sealed class AppServer : IAsyncDisposable
 {
     private readonly Func<Task> _start;

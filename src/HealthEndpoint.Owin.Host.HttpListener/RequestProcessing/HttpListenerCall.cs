@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net;
+using System.Net.Sockets;
 using System.Threading;
+using System.Threading.Tasks;
 using HealthEndpoint.Owin.Hosting.Core;
 
 namespace HealthEndpoint.Owin.Host.HttpListener;
@@ -11,26 +13,43 @@ namespace HealthEndpoint.Owin.Host.HttpListener;
 /// <summary>One request over <see cref="HttpListener"/>: the core's call, put on HttpListener's response.</summary>
 /// <remarks>
 /// HttpListener gives every request its own request, response and streams, and sends the headers with the first
-/// body byte (or at Close), so an unsent response can still be replaced.
+/// body byte (or at Close), so an unsent response can still be replaced. What it does not offer publicly is taken
+/// from <see cref="ManagedListenerInternals"/>: every header line (it keeps the last of a repeated name), the socket
+/// (to see the client leave while the app waits, and to reset a broken response).
 /// </remarks>
 internal sealed class HttpListenerCall : ServerCall
 {
     private readonly HttpListenerContext _context;
-    private readonly CancellationToken _callCancelled;
+    private readonly CancellationToken _stopping;
+    private readonly List<KeyValuePair<string, string>>? _headerLines;
+    private readonly Socket? _socket;
+    private ClientWriteStream? _output;
+    private CancellationTokenSource? _callCancelled;
+    private CancellationTokenSource? _watchStop;
+    private int _gone;
 
-    public HttpListenerCall(HttpListenerContext context, PrefixTable prefixes, int bufferSize, object appDisposing, CancellationToken callCancelled)
-        : base(prefixes, bufferSize, appDisposing)
+    // stopping: the server's token, cancelled when a stop gives up waiting for requests.
+    public HttpListenerCall(HttpListenerContext context, PrefixTable prefixes, int bufferSize, object appDisposing, RequestBodyLimits bodyLimits, CancellationToken stopping)
+        : base(prefixes, bufferSize, appDisposing, bodyLimits)
     {
         _context = context;
-        _callCancelled = callCancelled;
+        _stopping = stopping;
         var request = context.Request;
-        Begin(Facts(request), request.InputStream, request.HasEntityBody, DeclaredLength(request));
+
+        // Before InputStream: creating the body stream hands the raw head's buffer on to it.
+        _headerLines = ManagedListenerInternals.RawHead(context) is { } head ? RawRequestHead.Parse(head, request.HttpMethod, request.RawUrl ?? string.Empty) : null;
+        _socket = ManagedListenerInternals.SocketOf(context);
+        Begin(Facts(request, HostHeaders(request)), request.InputStream, request.HasEntityBody, DeclaredLength(request));
     }
 
     /// <summary>True once the response was aborted: there is nothing left to close.</summary>
     public bool Aborted { get; private set; }
 
-    protected override Stream TransportOutput => _context.Response.OutputStream;
+    public override bool ClientGone => Volatile.Read(ref _gone) == 1;
+
+    protected override bool ConnectionAborted => Aborted;
+
+    protected override Stream TransportOutput => _output ??= new ClientWriteStream(_context.Response.OutputStream, this);
 
     protected override void ApplyHead(in ResponseHead head, Dictionary<string, string[]> headers, bool keepAlive)
     {
@@ -116,16 +135,29 @@ internal sealed class HttpListenerCall : ServerCall
         }
     }
 
-    // Known limit of the managed (Linux, macOS) HttpListener: Abort() still writes the final chunk of a chunked
-    // response before it closes the socket, so only a response with a Content-Length is seen as truncated. On
-    // Windows http.sys resets the connection.
+    // The managed HttpListener's Abort() writes the final chunk of a chunked response before it closes the socket,
+    // which would make a broken body look whole: the final chunk is suppressed and the socket closed with a reset.
+    // On Windows http.sys resets the connection itself.
     protected override void Abort()
     {
         Aborted = true;
-        _context.Response.Abort();
+        try
+        {
+            ManagedListenerInternals.SuppressFinalChunk(_context.Response.OutputStream);
+            if (_socket is { } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
+
+            _context.Response.Abort();
+        }
+        catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException or SocketException)
+        {
+            // Already closed.
+        }
     }
 
-    private static RequestFacts Facts(HttpListenerRequest request) => new(
+    private static RequestFacts Facts(HttpListenerRequest request, IReadOnlyList<string> hostHeaders) => new(
         request.HttpMethod,
         request.IsSecureConnection ? "https" : "http",
         PrefixTable.DecodePath(request.Url?.AbsolutePath ?? "/"),
@@ -136,7 +168,9 @@ internal sealed class HttpListenerCall : ServerCall
         request.LocalEndPoint.Address.ToString(),
         request.LocalEndPoint.Port,
         request.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture),
-        request.IsLocal);
+        request.IsLocal,
+        request.RawUrl ?? string.Empty,
+        hostHeaders);
 
     private static long? DeclaredLength(HttpListenerRequest request) =>
         request.ContentLength64 >= 0 && request.Headers["Transfer-Encoding"] is null ? request.ContentLength64 : null;
@@ -156,11 +190,46 @@ internal sealed class HttpListenerCall : ServerCall
         return string.IsNullOrEmpty(query) ? string.Empty : query!.Substring(1);
     }
 
-    // The server's stop token: HttpListener reports no client disconnect.
-    protected override CancellationToken CreateCallCancelled() => _callCancelled;
+    /// <summary>The client closed or reset the connection: the request's token fires, and the request is over for the client.</summary>
+    internal void MarkClientGone()
+    {
+        Volatile.Write(ref _gone, 1);
+        CancelCall();
+    }
+
+    // Fires on the server's stop, on a write that fails, and (once the request body is read to its end, so the
+    // listener reads nothing more from the socket) when the client closes or resets the connection.
+    protected override CancellationToken CreateCallCancelled()
+    {
+        var cancelled = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        Volatile.Write(ref _callCancelled, cancelled);
+        if (ClientGone)
+        {
+            cancelled.Cancel();
+        }
+        else if (_socket is { } socket && RequestBodyAtEnd)
+        {
+            _watchStop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+            _ = WatchClientAsync(socket, _watchStop.Token);
+        }
+
+        return cancelled.Token;
+    }
+
+    protected override void OnSealed()
+    {
+        _watchStop?.Cancel();
+        _watchStop?.Dispose();
+        _watchStop = null;
+    }
 
     protected override IDictionary<string, string[]> CopyRequestHeaders()
     {
+        if (_headerLines is { } lines)
+        {
+            return Group(lines);
+        }
+
         var source = _context.Request.Headers;
         var headers = new Dictionary<string, string[]>(source.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var name in source.AllKeys)
@@ -172,5 +241,70 @@ internal sealed class HttpListenerCall : ServerCall
         }
 
         return headers;
+    }
+
+    private static Dictionary<string, string[]> Group(List<KeyValuePair<string, string>> lines)
+    {
+        var headers = new Dictionary<string, string[]>(lines.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var line in lines)
+        {
+            headers[line.Key] = headers.TryGetValue(line.Key, out var earlier) ? [.. earlier, line.Value] : [line.Value];
+        }
+
+        return headers;
+    }
+
+    private List<string> HostHeaders(HttpListenerRequest request)
+    {
+        var hosts = new List<string>();
+        if (_headerLines is { } lines)
+        {
+            foreach (var line in lines)
+            {
+                if (string.Equals(line.Key, "Host", StringComparison.OrdinalIgnoreCase))
+                {
+                    hosts.Add(line.Value);
+                }
+            }
+        }
+        else if (request.Headers["Host"] is { } host)
+        {
+            hosts.Add(host);
+        }
+
+        return hosts;
+    }
+
+    // A peek takes nothing from the socket: it completes with 0 when the client closes, throws when it resets, and
+    // with a byte when the client pipelines its next request (then the connection is in use and nothing is known).
+    private async Task WatchClientAsync(Socket socket, CancellationToken stop)
+    {
+        var probe = new byte[1];
+        try
+        {
+            if (await socket.ReceiveAsync(probe, SocketFlags.Peek, stop).ConfigureAwait(false) == 0)
+            {
+                MarkClientGone();
+            }
+        }
+        catch (SocketException)
+        {
+            MarkClientGone();
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException)
+        {
+            // The request is over, or the listener closed the socket.
+        }
+    }
+
+    private void CancelCall()
+    {
+        try
+        {
+            Volatile.Read(ref _callCancelled)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 }

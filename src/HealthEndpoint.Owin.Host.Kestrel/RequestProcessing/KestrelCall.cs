@@ -30,8 +30,9 @@ internal sealed class KestrelCall : ServerCall
     private string? _rawQuery;
     private string _query = string.Empty;
 
+    // Kestrel enforces its own body limits (MaxRequestBodySize, MinRequestBodyDataRate) and drains an unread body itself.
     public KestrelCall(PrefixTable prefixes, int bufferSize, object appDisposing)
-        : base(prefixes, bufferSize, appDisposing)
+        : base(prefixes, bufferSize, appDisposing, RequestBodyLimits.None)
     {
     }
 
@@ -62,10 +63,16 @@ internal sealed class KestrelCall : ServerCall
             local.Port,
 
             // As HttpListener defines it: the client is this host's own address.
-            remote.Address.Length > 0 && remote.Address == local.Address);
+            remote.Address.Length > 0 && remote.Address == local.Address,
+            request.RawTarget,
+            HostHeaders(request));
         Begin(facts, request.Body, HasBody(request, features), DeclaredLength(request));
     }
 
+    /// <summary>True once Kestrel aborted the request's connection: the client closed or reset it (or a stop timed out).</summary>
+    public override bool ClientGone => _lifetime?.RequestAborted.IsCancellationRequested ?? false;
+
+    // Kestrel's own verdict first (the core's body stream wraps it in a 400), then the core's.
     public override bool IsClientError(Exception exception, out int statusCode)
     {
         for (var current = exception; current is not null; current = current.InnerException)
@@ -81,8 +88,7 @@ internal sealed class KestrelCall : ServerCall
             }
         }
 
-        statusCode = 0;
-        return false;
+        return base.IsClientError(exception, out statusCode);
     }
 
     protected override void ApplyHead(in ResponseHead head, Dictionary<string, string[]> headers, bool keepAlive)
@@ -165,6 +171,10 @@ internal sealed class KestrelCall : ServerCall
         _link.Unregister();
         _link = default;
     }
+
+    // Kestrel refuses a second Host line itself; the core sees the one it kept.
+    private static string[] HostHeaders(IHttpRequestFeature request) =>
+        request.Headers.TryGetValue("Host", out var host) ? (string[])(object)host.ToArray() : [];
 
     private static bool HasBody(IHttpRequestFeature request, IFeatureCollection features) =>
         features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
