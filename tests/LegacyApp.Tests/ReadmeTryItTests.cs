@@ -51,18 +51,24 @@ public sealed partial class ReadmeTryItTests
     // The NAME=value words before `dotnet run` on the README's line that sets Database__Provider.
     private static Dictionary<string, string> TryItLineSettings()
     {
+        var readme = Readme();
+        var tryIt = readme[readme.IndexOf("## Try it", StringComparison.Ordinal)..readme.IndexOf("## Install", StringComparison.Ordinal)];
+        var line = tryIt.Split('\n').Single(text => text.StartsWith("Database__Provider=", StringComparison.Ordinal));
+        Assert.That(line, Does.EndWith("dotnet run --project samples/LegacyApp"));
+        return Assignment().Matches(line[..line.IndexOf("dotnet run", StringComparison.Ordinal)])
+            .ToDictionary(match => match.Groups["name"].Value, match => match.Groups["value"].Value.Trim('"'));
+    }
+
+    /// <summary>The repository's README.md.</summary>
+    internal static string Readme()
+    {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "HealthEndpoint.Owin.sln")))
         {
             root = root.Parent ?? throw new InvalidOperationException("The tests run outside the repository.");
         }
 
-        var readme = File.ReadAllText(Path.Combine(root.FullName, "README.md"));
-        var tryIt = readme[readme.IndexOf("## Try it", StringComparison.Ordinal)..readme.IndexOf("## Install", StringComparison.Ordinal)];
-        var line = tryIt.Split('\n').Single(text => text.StartsWith("Database__Provider=", StringComparison.Ordinal));
-        Assert.That(line, Does.EndWith("dotnet run --project samples/LegacyApp"));
-        return Assignment().Matches(line[..line.IndexOf("dotnet run", StringComparison.Ordinal)])
-            .ToDictionary(match => match.Groups["name"].Value, match => match.Groups["value"].Value.Trim('"'));
+        return File.ReadAllText(Path.Combine(root.FullName, "README.md"));
     }
 
     private static async Task<(string Status, string Output)> RunAsync(params (string Name, string Value)[] settings)
