@@ -77,7 +77,12 @@ internal static partial class DocLinks
                 continue;
             }
 
-            foreach (Match link in inFence ? [] : Link().Matches(InlineCode().Replace(line, string.Empty)))
+            if (inFence)
+            {
+                continue;
+            }
+
+            foreach (Match link in Link().Matches(InlineCode().Replace(line, string.Empty)))
             {
                 var target = link.Groups["target"].Value;
                 var path = target.Split('#')[0];

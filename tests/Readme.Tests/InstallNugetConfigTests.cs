@@ -49,7 +49,8 @@ public sealed class InstallNugetConfigTests
         project.WriteNugetConfig();
         var local = File.ReadAllText(project.NugetConfig);
 
-        var (exitCode, output) = await project.RunAsync("nuget", "add", "source", Path.Combine(Documents.RepositoryRoot, "artifacts", "packages"), "--name", "healthendpoint-user");
+        // Another folder than the nuget.config's: NuGet refuses a source it already has.
+        var (exitCode, output) = await project.RunAsync("nuget", "add", "source", project.OtherFeed, "--name", "healthendpoint-user");
 
         Assert.That(exitCode, Is.Zero, output);
         Assert.That(project.UserWideConfig(), Does.Contain("healthendpoint-user"), "the source went user-wide");
@@ -83,6 +84,8 @@ public sealed class InstallNugetConfigTests
         }
 
         public string NugetConfig => Path.Combine(_root, "app", "nuget.config");
+
+        public string OtherFeed => Path.Combine(_root, "feed");
 
         public void WriteNugetConfig()
         {
