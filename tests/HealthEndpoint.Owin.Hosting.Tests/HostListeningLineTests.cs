@@ -31,7 +31,7 @@ public sealed class HostListeningLineTests : HostFixture
     {
         await using var server = await StartAsync(ScenarioApp.Create(), configure: settings => settings.MorePrefixPaths.Add("/rt/"));
 
-        var lines = server.Logs.Entries.Where(entry => entry.EventId.Name == "Listening").ToList();
+        var lines = server.StartLogs.Where(entry => entry.EventId.Name == "Listening").ToList();
         TestContext.Out.WriteLine(string.Join(Environment.NewLine, lines.Select(line => line.Message)));
 
         var expected = string.Create(CultureInfo.InvariantCulture, $"Now listening on: http://127.0.0.1:{server.Ports[0]}/, http://127.0.0.1:{server.Ports[1]}/rt/");
