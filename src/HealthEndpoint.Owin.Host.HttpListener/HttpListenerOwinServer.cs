@@ -85,7 +85,7 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
     /// <summary>The prefixes the server listens on.</summary>
     public IReadOnlyCollection<string> Prefixes => (IReadOnlyCollection<string>)_options.Prefixes;
 
-    /// <summary>Starts listening and accepting requests, then calls <see cref="HttpListenerOwinServerOptions.OnStarted"/>.</summary>
+    /// <summary>Starts listening and accepting requests, logs "Now listening on: ..." and calls <see cref="HttpListenerOwinServerOptions.OnStarted"/>.</summary>
     /// <param name="cancellationToken">Cancels the start before it binds.</param>
     /// <returns>A task that completes once every prefix is bound (HttpListener binds synchronously).</returns>
     /// <exception cref="HttpListenerException">A prefix could not be bound (in use, or not permitted).</exception>
@@ -101,6 +101,7 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
 
         _watch = new HostWatch(_logger, () => _slots.CurrentCount, _options.MaxConcurrentRequests, _openFileLimit);
 
+        HostLog.Listening(_logger, _options.Prefixes);
         _options.OnStarted?.Invoke();
         return Task.CompletedTask;
     }

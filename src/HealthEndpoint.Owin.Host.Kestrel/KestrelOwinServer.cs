@@ -85,7 +85,7 @@ public sealed class KestrelOwinServer : IAsyncDisposable
     /// <summary>The process's soft open-file limit (RLIMIT_NOFILE) when the server was created; null on Windows.</summary>
     public long? OpenFileLimit { get; }
 
-    /// <summary>Starts listening and accepting requests, then calls <see cref="KestrelOwinServerOptions.OnStarted"/>.</summary>
+    /// <summary>Starts listening and accepting requests, logs "Now listening on: ..." and calls <see cref="KestrelOwinServerOptions.OnStarted"/>.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>A task that completes once every prefix is bound.</returns>
     /// <exception cref="IOException">An address could not be bound (in use, or not permitted).</exception>
@@ -97,6 +97,7 @@ public sealed class KestrelOwinServer : IAsyncDisposable
         }
 
         await _server.StartAsync(_application, cancellationToken).ConfigureAwait(false);
+        HostLog.Listening(_logger, _options.Prefixes);
         _options.OnStarted?.Invoke();
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
 
 namespace HealthEndpoint.Owin.Hosting.Core;
@@ -84,6 +85,11 @@ internal static class HostLog
             new EventId(111, "ConnectionsRejected"),
             "{Count} connection(s) closed unanswered since the last report: the connection cap is reached (see MaxConcurrentConnections). Reported at most every 10 s.");
 
+    // Worded as Kestrel's own "Now listening on:" line (which KestrelServer alone does not write), one line for every
+    // prefix: the first thing an operator looks for after starting the app.
+    private static readonly Action<ILogger, string, Exception?> ListeningMessage =
+        LoggerMessage.Define<string>(LogLevel.Information, new EventId(112, "Listening"), "Now listening on: {Prefixes}");
+
     public static void OpenFilesNearLimit(ILogger logger, long open, long limit) => OpenFilesNearLimitMessage(logger, open, limit, null);
 
     public static void OpenFilesRecovered(ILogger logger, long open, long limit) => OpenFilesRecoveredMessage(logger, open, limit, null);
@@ -111,4 +117,6 @@ internal static class HostLog
     public static void ConnectionsRejected(ILogger logger, long count) => ConnectionsRejectedMessage(logger, count, null);
 
     public static void Draining(ILogger logger, long delayMilliseconds) => DrainingMessage(logger, delayMilliseconds, null);
+
+    public static void Listening(ILogger logger, IEnumerable<string> prefixes) => ListeningMessage(logger, string.Join(", ", prefixes), null);
 }

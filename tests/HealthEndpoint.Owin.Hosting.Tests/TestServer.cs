@@ -37,8 +37,11 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>The Kestrel host, when that is the one running; null on HttpListener.</summary>
     public KestrelOwinServer? Kestrel { get; private init; }
 
-    /// <summary>Every entry the server logged.</summary>
+    /// <summary>Every entry the server logged after it started.</summary>
     public RecordingLoggerFactory Logs { get; }
+
+    /// <summary>What the server logged while it started (its "Now listening on" line), kept apart from <see cref="Logs"/>.</summary>
+    public IReadOnlyList<LogEntry> StartLogs { get; private set; } = [];
 
     /// <summary>
     /// Starts <paramref name="app"/> on <c>http://127.0.0.1:{port}{pathBase}</c> (and on one more free port per
@@ -66,9 +69,11 @@ internal sealed class TestServer : IAsyncDisposable
             var logs = new RecordingLoggerFactory();
             try
             {
-                return host == HostKind.Kestrel
+                var server = host == HostKind.Kestrel
                     ? await StartKestrelAsync(app, prefixes, ports, logs, settings)
                     : await StartHttpListenerAsync(app, prefixes, ports, logs, settings);
+                server.StartLogs = logs.TakeAll();
+                return server;
             }
             catch (Exception exception) when (exception is HttpListenerException or IOException && attempt < StartAttempts)
             {

@@ -39,6 +39,7 @@ public sealed class LegacyAppProcessTests
         Assert.That(exited, Is.True, "SIGTERM stops the app");
         Assert.That(app.Process.ExitCode, Is.Zero, app.Output);
         Assert.That(app.Output, Does.Contain($"listening on http://127.0.0.1:{port}/ ({server})").And.Contain("Stopped."));
+        Assert.That(app.Output, Does.Contain($"[112] Now listening on: http://127.0.0.1:{port}/"), "the host's own line (event 112), through the sample's console logger");
     }
 
     // Kestrel binds what the prefix names: every IPv4 address for 0.0.0.0, only ::1 for [::1]; the control is the

@@ -65,6 +65,42 @@ internal static partial class DocLinks
         return broken;
     }
 
+    /// <summary>The full paths of the files <paramref name="text"/> (the document <paramref name="document"/>) links to, outside code.</summary>
+    public static IEnumerable<string> LinkedFiles(string document, string text)
+    {
+        var inFence = false;
+        foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
+        {
+            if (line.TrimStart().StartsWith("```", StringComparison.Ordinal))
+            {
+                inFence = !inFence;
+                continue;
+            }
+
+            if (inFence)
+            {
+                continue;
+            }
+
+            foreach (Match link in Link().Matches(InlineCode().Replace(line, string.Empty)))
+            {
+                var target = link.Groups["target"].Value;
+                var path = target.Split('#')[0];
+                if (path.Length > 0 && !target.Contains("://", StringComparison.Ordinal) && !target.StartsWith("mailto:", StringComparison.Ordinal))
+                {
+                    yield return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(document)!, path));
+                }
+            }
+        }
+    }
+
+    /// <summary>The pages of docs/ that no other document (README.md, CONTRIBUTING.md, docs/, the packages' READMEs) links to.</summary>
+    public static List<string> Unlinked(IReadOnlyDictionary<string, string> documents)
+    {
+        var linked = documents.SelectMany(document => LinkedFiles(document.Key, document.Value).Where(target => target != document.Key)).ToHashSet();
+        return documents.Keys.Where(document => document.Contains($"{Path.DirectorySeparatorChar}docs{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !linked.Contains(document)).ToList();
+    }
+
     /// <summary>GitHub's heading anchors: lower case, punctuation dropped, spaces to '-', repeats numbered -1, -2, ...</summary>
     public static HashSet<string> Anchors(string markdown)
     {

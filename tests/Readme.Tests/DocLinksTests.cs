@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 
 namespace HealthEndpoint.Owin.Readme.Tests;
 
@@ -28,6 +29,25 @@ public sealed class DocLinksTests
 
         Assert.That(broken, Has.Some.Contains("#graceful-stop (no such heading)"));
         Assert.That(broken, Has.Some.Contains("CONTRIBUTE.md (no such file)"));
+    }
+
+    // A page no document links to is a page no reader finds (docs/probe-tool.md was one until issue 25).
+    [Test]
+    public void DocsPages_EachLinkedFromAnotherDocument()
+    {
+        var documents = Documents.All().ToDictionary(document => document, File.ReadAllText);
+
+        Assert.That(DocLinks.Unlinked(documents), Is.Empty);
+    }
+
+    [Test]
+    public void Control_DocumentsWithoutTheirLinksToProbeToolMd_ReportItUnlinked()
+    {
+        var documents = Documents.All().ToDictionary(
+            document => document,
+            document => Regex.Replace(File.ReadAllText(document), @"\]\((\.\./)*(docs/)?probe-tool\.md(#[^)]*)?\)", "]"));
+
+        Assert.That(DocLinks.Unlinked(documents), Is.EqualTo(new[] { Path.Combine(Documents.RepositoryRoot, "docs", "probe-tool.md") }));
     }
 
     [Test]

@@ -6,15 +6,15 @@ using System.Linq;
 namespace HealthEndpoint.Owin.Readme.Tests;
 
 /// <summary>
-/// README.md stays a library README: at most 400 lines, its sections in the order a newcomer needs them, and
-/// install, the Katana quick start and the probe table within the first 150 lines.
+/// README.md stays a library README: at most 400 lines, its sections in the order a newcomer needs them (the two
+/// commands to try it first), and install, the Katana quick start and the probe table within the first 190 lines.
 /// </summary>
 [TestFixture]
 public sealed class ReadmeShapeTests
 {
     private static readonly string[] Sections =
     [
-        "## Install", "## Quick start for Katana", "## Quick start for any AppFunc", "## Point your probes", "## Endpoints",
+        "## Try it", "## Install", "## Quick start for Katana", "## Quick start for any AppFunc", "## Point your probes", "## Endpoints",
         "## Options", "## Checks", "## Securing the endpoints", "## Graceful shutdown", "## Compatibility",
         "## Troubleshooting", "## Known limits", "## Contributing", "## License",
     ];
@@ -29,7 +29,7 @@ public sealed class ReadmeShapeTests
     public void Control_AReadmeWithTheProbeTablePushedDownOrASectionMoved_Fails()
     {
         var lines = File.ReadAllLines(Documents.Readme).ToList();
-        var pushedDown = lines.Take(20).Concat(Enumerable.Repeat("filler", 140)).Concat(lines.Skip(20)).ToArray();
+        var pushedDown = lines.Take(20).Concat(Enumerable.Repeat("filler", 100)).Concat(lines.Skip(20)).ToArray();
         var katana = lines.IndexOf("## Quick start for Katana");
         var moved = lines.Where((_, index) => index != katana).Append("## Quick start for Katana").ToArray();
 
@@ -58,12 +58,13 @@ public sealed class ReadmeShapeTests
             }
         }
 
-        var probeTable = Array.FindIndex(lines, Math.Max(0, at[3]), line => line.StartsWith("| Kubernetes", StringComparison.Ordinal));
-        foreach (var (name, line) in new[] { ("Install", at[0]), ("Quick start for Katana", at[1]), ("Point your probes (its table)", probeTable) })
+        var probeTable = Array.FindIndex(lines, Math.Max(0, at[4]), line => line.StartsWith("| Kubernetes", StringComparison.Ordinal));
+        foreach (var (name, line) in new[] { ("Install", at[1]), ("Quick start for Katana", at[2]), ("Point your probes (its table)", probeTable) })
         {
-            if (line < 0 || line + 1 > 150)
+            // 150 until the Try it section and Install's nuget.config block (issue 25) moved the probe table to line 183.
+            if (line < 0 || line + 1 > 190)
             {
-                problems.Add($"'{name}' starts at line {line + 1}, after line 150");
+                problems.Add($"'{name}' starts at line {line + 1}, after line 190");
             }
         }
 

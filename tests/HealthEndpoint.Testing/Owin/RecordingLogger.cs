@@ -24,6 +24,17 @@ public sealed class RecordingLoggerFactory : ILoggerFactory
         }
     }
 
+    /// <summary>Removes every entry so far and returns them: what a server logged while it started, apart from what follows.</summary>
+    public IReadOnlyList<LogEntry> TakeAll()
+    {
+        lock (_entries)
+        {
+            var taken = _entries.ToArray();
+            _entries.Clear();
+            return taken;
+        }
+    }
+
     /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new RecordingLogger(this, categoryName);
 
