@@ -2,7 +2,7 @@
 // and docs/**/*.md (one file per block, with a #line directive back to the document) and compiles it against the
 // PACKED packages in artifacts/packages; blocks fenced ```csharp net472 (the Katana quick start) are compiled in a
 // fresh net472 project at C# 7.3 and run under mono, built by Katana's Microsoft.Owin (with the test package `Owin`
-// from artifacts/test-packages) and with the README's <system.diagnostics> block as the program's app.config. Its
+// from artifacts/test-packages) and with docs/dotnet-framework.md's <system.diagnostics> block as its app.config. Its
 // tests also run the plugin-list block as printed, compare the option, configuration-key and probe-flag tables with
 // the code, resolve every link, run the README's runnable shell blocks, and check the version words. Part of Test.
 //   ./build.sh --target=ReadmeTest

@@ -13,7 +13,8 @@ namespace HealthEndpoint.Owin.Readme.Tests;
 /// The blocks fenced <c>```csharp net472</c> (the README's Katana quick start) in the project a .NET Framework user
 /// has: a fresh net472 project outside the repository (so no Directory.Build.props applies: LangVersion unset, C# 7.3),
 /// with exactly the packages the text above the block names, from artifacts/packages and the package source, and the
-/// README's <c>&lt;system.diagnostics&gt;</c> block (fenced <c>```xml net472 app.config</c>) as its App.config. The
+/// <c>&lt;system.diagnostics&gt;</c> block of docs/dotnet-framework.md (fenced <c>```xml net472 app.config</c>) as
+/// its App.config. The
 /// quick start is built by Katana's own AppBuilder (Microsoft.Owin 4.2.2) as Katana's hosting engine builds it
 /// (Framework/KatanaHostingEngine.cs); Katana's <c>Owin</c> package, which Microsoft.Owin needs and the package source
 /// does not serve, is the repository's test package (tests/Fixtures/Owin, artifacts/test-packages). The built program
@@ -88,7 +89,7 @@ public sealed class FrameworkBlocksTests
         var written = File.ReadAllLines(log);
         TestContext.Out.WriteLine($"{LogFileName}:\n{string.Join("\n", written)}");
         var pattern = DocumentedLinePattern();
-        Assert.That(written.Any(line => Regex.IsMatch(line, pattern)), Is.True, $"the line the README shows, with this run's figures: {pattern}");
+        Assert.That(written.Any(line => Regex.IsMatch(line, pattern)), Is.True, $"the line docs/dotnet-framework.md shows, with this run's figures: {pattern}");
     }
 
     [Test, Order(5)]
@@ -127,7 +128,7 @@ public sealed class FrameworkBlocksTests
         Assert.That(output, Does.Contain("7.3"), output);
     }
 
-    // The README's <system.diagnostics> block is fenced so, and its listener writes this file.
+    // The <system.diagnostics> block of docs/dotnet-framework.md is fenced so, and its listener writes this file.
     private const string AppConfigFence = "xml net472 app.config";
     private const string LogFileName = "healthendpoint.log";
 
@@ -155,13 +156,13 @@ public sealed class FrameworkBlocksTests
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
-    // The README's example line (the ```text block just below the <system.diagnostics> block), as a pattern: its
+    // The documented example line (the ```text block just below the <system.diagnostics> block), as a pattern: its
     // two figures of the run (elapsed milliseconds, the closed port) become [0-9]+; the rest must match as printed.
     private static string DocumentedLinePattern()
     {
-        var blocks = Documents.Blocks(Documents.Readme);
+        var blocks = Documents.Blocks(FrameworkDocument);
         var config = blocks.FindIndex(block => block.Info == AppConfigFence);
-        Assert.That(config, Is.GreaterThanOrEqualTo(0), $"the README has a ```{AppConfigFence} block");
+        Assert.That(config, Is.GreaterThanOrEqualTo(0), $"{FrameworkDocument} has a ```{AppConfigFence} block");
         var example = blocks[config + 1];
         Assert.That(example.Language, Is.EqualTo("text"), "the example line follows the config block");
         var pattern = Regex.Escape(example.Text.Trim());
@@ -249,9 +250,11 @@ public sealed class FrameworkBlocksTests
         }
     }
 
-    // The README's <system.diagnostics> block, a whole App.config as printed.
+    // The documented <system.diagnostics> block, a whole App.config as printed.
     private static DocumentBlock AppConfigBlock() =>
-        Documents.Blocks(Documents.Readme).Single(block => block.Info == AppConfigFence);
+        Documents.Blocks(FrameworkDocument).Single(block => block.Info == AppConfigFence);
+
+    private static string FrameworkDocument => Path.Combine(Documents.RepositoryRoot, "docs", "dotnet-framework.md");
 
     private async Task<(int ExitCode, string Output)> BuildAsync() =>
         await Shell.RunAsync("dotnet", ["build", "-c", "Release", "-nologo", "-clp:NoSummary"], _project, BuildTimeout,

@@ -12,7 +12,8 @@ namespace ReadmeKatana
     /// <summary>
     /// Runs the README's Katana quick start (<c>MyApp.Startup</c>, compiled from the README as printed) built by Katana's
     /// own AppBuilder (<see cref="KatanaHostingEngine"/>), in process, and prints one line per request: "name status
-    /// body". Readme.Tests runs this under mono, with the README's &lt;system.diagnostics&gt; block as its app.config.
+    /// body". Readme.Tests runs this under mono, with the &lt;system.diagnostics&gt; block of docs/dotnet-framework.md as
+    /// its app.config.
     /// </summary>
     internal static class Program
     {
