@@ -13,6 +13,7 @@
 //   machine.cake               how busy the machine was during Test (CPU busy, iowait, steal), printed with the totals
 //   temp.cake                  the run's own temp folder; Test fails on any folder left in the temp directory
 //   framework.cake, readme.cake, redis.cake   EnsureMono + FrameworkTest, ReadmeTest, the Redis client passes
+//   katana.cake                PackTestFixtures (the test-only `Owin` package), KatanaTest (Katana's own pipeline code)
 //   bench.cake                 BenchBuild, BenchMicro, EnsureWrk, BenchLoad, Bench
 //   bench-compare.cake         BenchCompare: two builds of the core side by side in one process
 
@@ -28,6 +29,7 @@
 #load "build/tests.cake"
 #load "build/framework.cake"
 #load "build/readme.cake"
+#load "build/katana.cake"
 #load "build/redis.cake"
 #load "build/bench.cake"
 #load "build/bench-compare.cake"

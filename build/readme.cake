@@ -1,9 +1,10 @@
 // Documentation that cannot drift: tests/Readme.Tests extracts every ```csharp block of README.md, CONTRIBUTING.md
 // and docs/**/*.md (one file per block, with a #line directive back to the document) and compiles it against the
 // PACKED packages in artifacts/packages; blocks fenced ```csharp net472 (the Katana quick start) are compiled in a
-// fresh net472 project at C# 7.3 and run under mono. Its tests also run the plugin-list block as printed, compare the
-// option, configuration-key and probe-flag tables with the code, resolve every link, run the README's runnable shell
-// blocks, and check the version words. Part of Test.
+// fresh net472 project at C# 7.3 and run under mono, built by Katana's Microsoft.Owin (with the test package `Owin`
+// from artifacts/test-packages) and with docs/dotnet-framework.md's <system.diagnostics> block as its app.config. Its
+// tests also run the plugin-list block as printed, compare the option, configuration-key and probe-flag tables with
+// the code, resolve every link, run the README's runnable shell blocks, and check the version words. Part of Test.
 //   ./build.sh --target=ReadmeTest
 
 const string ReadmeTestProject = "tests/Readme.Tests";
@@ -13,6 +14,7 @@ const string ReadmeResultsDirectory = "./artifacts/readme-test-results";
 Task("ReadmeTest")
     .Description("Compiles every csharp block of README.md against artifacts/packages and runs the README tests.")
     .IsDependentOn("Pack")
+    .IsDependentOn("PackTestFixtures")     // the Katana quick start is built by Microsoft.Owin, which needs `Owin` (build/katana.cake)
     .IsDependentOn("EnsureServerBinaries") // the Katana quick start and the plugin-list block run against a real PostgreSQL
     .IsDependentOn("EnsureMono")           // the Katana quick start runs under mono
     .Does(() =>

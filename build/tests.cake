@@ -1,7 +1,7 @@
 // Test: every test project of the solution, the Redis suite on the newer clients (build/redis.cake) and the .NET
-// Framework pass (build/framework.cake, through FrameworkPass.Tests), after Build, PackageTest and ReadmeTest; the
-// last output line is "N passed, N failed", summed over every pass. A test project added to the .sln runs here
-// without an edit.
+// Framework pass (build/framework.cake, through FrameworkPass.Tests), after Build, PackageTest, ReadmeTest and
+// KatanaTest (build/katana.cake); the last output line is "N passed, N failed", summed over every pass. A test
+// project added to the .sln runs here without an edit.
 
 using System.Diagnostics;
 
@@ -23,6 +23,7 @@ Task("Test")
     .IsDependentOn("Build")
     .IsDependentOn("PackageTest")
     .IsDependentOn("ReadmeTest")
+    .IsDependentOn("KatanaTest")
     .Does(() =>
 {
     EnsureDirectoryExists(testResultsDirectory);
