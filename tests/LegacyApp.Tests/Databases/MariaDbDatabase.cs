@@ -45,6 +45,23 @@ internal sealed class MariaDbDatabase : ServerDatabase
     /// <summary>Turns the server's <c>read_only</c> on or off, as on a replica.</summary>
     public Task SetReadOnlyAsync(bool readOnly) => _server.SetReadOnlyAsync(readOnly);
 
+    /// <summary>Whether the app user can write (create a table); false when the server refuses as read-only (1290).</summary>
+    public async Task<bool> AppUserCanWriteAsync()
+    {
+        await using var connection = new MySqlConnection(UnpooledConnectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand("CREATE TABLE IF NOT EXISTS write_probe (id INT)", connection);
+        try
+        {
+            await command.ExecuteNonQueryAsync();
+            return true;
+        }
+        catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.OptionPreventsStatement)
+        {
+            return false;
+        }
+    }
+
     public override Task RestartAsync() => _server.RestartAsync();
 
     protected override Task StopAsync() => _server.StopAsync();
