@@ -1,8 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Threading;
 using System.Threading.Tasks;
 using MySqlConnector;
 
@@ -18,7 +16,7 @@ namespace HealthEndpoint.Owin.Testing;
 /// As root it runs with <c>--user=root</c>. Not thread-safe: drive one instance from one test at a time. Dispose it
 /// to thaw, kill the process and delete the folder.
 /// </remarks>
-public sealed class MariaDbServer : IAsyncDisposable
+public sealed class MariaDbServer : IFaultableServer
 {
     /// <summary>The app's user name; the database has the same name.</summary>
     public const string AppUser = "healthendpoint";
@@ -33,7 +31,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     private readonly string _socket;
     private readonly string _errorLog;
     private readonly string _adminConnectionString;
-    private Process? _process;
+    private ServerProcess? _process;
     private bool _disposed;
 
     private MariaDbServer(string rootDirectory, int port, string password)
@@ -75,7 +73,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     public string ConnectionString { get; }
 
     /// <summary>The PID of the running <c>mariadbd</c>, or 0 while it is stopped.</summary>
-    public int Pid => _process is { HasExited: false } process ? process.Id : 0;
+    public int Pid => _process?.Pid ?? 0;
 
     /// <summary>Whether the server has been started and not stopped since.</summary>
     public bool IsRunning => Pid != 0;
@@ -99,7 +97,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
         catch
         {
-            DeleteDirectory(rootDirectory);
+            ServerFiles.DeleteDirectory(rootDirectory);
             throw;
         }
 
@@ -137,21 +135,11 @@ public sealed class MariaDbServer : IAsyncDisposable
     public async Task StopAsync()
     {
         Thaw();
-        if (_process is { HasExited: false } process)
+        if (_process is { } process)
         {
-            PosixSignal.TrySend(process.Id, PosixSignal.Terminate);
-            using var deadline = new CancellationTokenSource(StopTimeout);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Did not shut down in time; KillAsync ends it.
-            }
+            _process = null;
+            await process.StopAsync(StopTimeout);
         }
-
-        await KillAsync();
     }
 
     /// <summary>Starts the stopped server again on the same port and data directory; returns once it answers.</summary>
@@ -212,7 +200,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         _disposed = true;
         Thaw();
         await KillAsync();
-        DeleteDirectory(_rootDirectory);
+        ServerFiles.DeleteDirectory(_rootDirectory);
     }
 
     private static string ConnectionStringFor(int port, string password) => new MySqlConnectionStringBuilder
@@ -230,16 +218,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     /// <summary>Starts <c>mariadbd</c> and waits until root answers on the socket; false when the port was taken.</summary>
     private async Task<bool> TryLaunchAsync()
     {
-        var logStart = File.Exists(_errorLog) ? new FileInfo(_errorLog).Length : 0;
-        var startInfo = new ProcessStartInfo(ServerBinaries.MariaDbServerPath)
-        {
-            UseShellExecute = false,
-            WorkingDirectory = _rootDirectory,
-            // Our own pipes, not the test host's: an orphaned server must not keep `dotnet test` waiting for EOF.
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var logStart = ServerFiles.Length(_errorLog);
         string[] arguments =
         [
             "--no-defaults",
@@ -256,17 +235,8 @@ public sealed class MariaDbServer : IAsyncDisposable
             "--innodb-flush-log-at-trx-commit=0",
             "--innodb-buffer-pool-size=32M",
         ];
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("mariadbd did not start.");
+        var process = ServerProcess.Start(ServerBinaries.MariaDbServerPath, arguments, _rootDirectory);
         _process = process;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
 
         await Poll.UntilAsync(
             async () => process.HasExited || await AnswersAsync(_adminConnectionString),
@@ -277,7 +247,7 @@ public sealed class MariaDbServer : IAsyncDisposable
             return true;
         }
 
-        var log = ReadLog(logStart);
+        var log = ServerFiles.ReadFrom(_errorLog, logStart);
         await KillAsync();
         return log.Contains("Address already in use", StringComparison.Ordinal)
             ? false
@@ -315,48 +285,12 @@ public sealed class MariaDbServer : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private string ReadLog(long offset)
-    {
-        if (!File.Exists(_errorLog))
-        {
-            return string.Empty;
-        }
-
-        using var stream = new FileStream(_errorLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
     private async Task KillAsync()
     {
-        if (_process is not { } process)
+        if (_process is { } process)
         {
-            return;
-        }
-
-        _process = null;
-        if (!process.HasExited)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
-    }
-
-    private static void DeleteDirectory(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder must not fail the test run; the OS cleans /tmp.
+            _process = null;
+            await process.KillAsync();
         }
     }
 }

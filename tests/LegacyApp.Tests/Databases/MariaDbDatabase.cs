@@ -12,7 +12,7 @@ internal sealed class MariaDbDatabase : ServerDatabase
     private readonly MariaDbServer _server;
 
     private MariaDbDatabase(MariaDbServer server)
-        : base(server.Port)
+        : base(server)
     {
         _server = server;
     }
@@ -33,10 +33,6 @@ internal sealed class MariaDbDatabase : ServerDatabase
 
     protected override string UnpooledConnectionString =>
         new MySqlConnectionStringBuilder(ConnectionString) { Pooling = false, ConnectionTimeout = 2 }.ConnectionString;
-
-    protected override int ServerPort => _server.Port;
-
-    protected override bool IsRunning => _server.IsRunning;
 
     private static string WrongPassword => "not-the-Password-5c1f";
 
@@ -62,19 +58,7 @@ internal sealed class MariaDbDatabase : ServerDatabase
         }
     }
 
-    public override Task RestartAsync() => _server.RestartAsync();
-
-    protected override Task StopAsync() => _server.StopAsync();
-
-    protected override Task StartAgainAsync() => _server.StartAgainAsync();
-
-    protected override void Freeze() => _server.Freeze();
-
-    protected override void Thaw() => _server.Thaw();
-
     protected override void ClearPools() => MySqlConnection.ClearAllPools();
-
-    protected override ValueTask DisposeServerAsync() => _server.DisposeAsync();
 
     private string WithRelay(string connectionString) =>
         new MySqlConnectionStringBuilder(connectionString) { Port = (uint)Relay.Port }.ConnectionString;

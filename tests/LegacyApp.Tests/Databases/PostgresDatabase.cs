@@ -12,7 +12,7 @@ internal sealed class PostgresDatabase : ServerDatabase
     private readonly PostgresServer _server;
 
     private PostgresDatabase(PostgresServer server)
-        : base(server.Port)
+        : base(server)
     {
         _server = server;
     }
@@ -31,23 +31,7 @@ internal sealed class PostgresDatabase : ServerDatabase
     protected override string UnpooledConnectionString =>
         new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, Timeout = 2 }.ConnectionString;
 
-    protected override int ServerPort => _server.Port;
-
-    protected override bool IsRunning => _server.IsRunning;
-
     public static async Task<PostgresDatabase> StartAsync() => new(await PostgresServer.StartAsync());
 
-    public override Task RestartAsync() => _server.RestartAsync();
-
-    protected override Task StopAsync() => _server.StopAsync();
-
-    protected override Task StartAgainAsync() => _server.StartAgainAsync();
-
-    protected override void Freeze() => _server.Freeze();
-
-    protected override void Thaw() => _server.Thaw();
-
     protected override void ClearPools() => NpgsqlConnection.ClearAllPools();
-
-    protected override ValueTask DisposeServerAsync() => _server.DisposeAsync();
 }

@@ -17,9 +17,12 @@ internal abstract class ServerDatabase : FaultMatrixDatabase
     // Room for the control's unguarded opens.
     private const int RelayCapacity = 256;
 
-    protected ServerDatabase(int serverPort)
+    private readonly IFaultableServer _server;
+
+    protected ServerDatabase(IFaultableServer server)
     {
-        Relay = TcpRelay.Start(serverPort, RelayCapacity);
+        _server = server;
+        Relay = TcpRelay.Start(server.Port, RelayCapacity);
     }
 
     protected TcpRelay Relay { get; }
@@ -30,24 +33,24 @@ internal abstract class ServerDatabase : FaultMatrixDatabase
     /// <summary>The app's connection string without pooling and with a 2 s connect timeout, for the control.</summary>
     protected abstract string UnpooledConnectionString { get; }
 
-    protected abstract int ServerPort { get; }
-
     public override IReadOnlyList<string> Secrets =>
-        ["127.0.0.1", "localhost", Port(ServerPort), Port(Relay.Port)];
+        ["127.0.0.1", "localhost", Port(_server.Port), Port(Relay.Port)];
 
     public override Task BeginAsync(DatabaseFault fault) => fault switch
     {
-        DatabaseFault.Stopped => StopAsync(),
-        DatabaseFault.Frozen => Run(Freeze),
+        DatabaseFault.Stopped => _server.StopAsync(),
+        DatabaseFault.Frozen => Run(_server.Freeze),
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, $"{Engine} has no such fault."),
     };
 
     public override Task EndAsync(DatabaseFault fault) => fault switch
     {
-        DatabaseFault.Stopped => StartAgainAsync(),
-        DatabaseFault.Frozen => Run(Thaw),
+        DatabaseFault.Stopped => _server.StartAgainAsync(),
+        DatabaseFault.Frozen => Run(_server.Thaw),
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, $"{Engine} has no such fault."),
     };
+
+    public override Task RestartAsync() => _server.RestartAsync();
 
     public override async Task EmptyPoolAsync()
     {
@@ -85,10 +88,10 @@ internal abstract class ServerDatabase : FaultMatrixDatabase
 
     public override async Task RepairAsync()
     {
-        Thaw();
-        if (!IsRunning)
+        _server.Thaw();
+        if (!_server.IsRunning)
         {
-            await StartAgainAsync();
+            await _server.StartAgainAsync();
         }
 
         ClearPools();
@@ -96,25 +99,13 @@ internal abstract class ServerDatabase : FaultMatrixDatabase
 
     public override async ValueTask DisposeAsync()
     {
-        Thaw();
+        _server.Thaw();
         ClearPools();
         await Relay.DisposeAsync();
-        await DisposeServerAsync();
+        await _server.DisposeAsync();
     }
 
-    protected abstract bool IsRunning { get; }
-
-    protected abstract Task StopAsync();
-
-    protected abstract Task StartAgainAsync();
-
-    protected abstract void Freeze();
-
-    protected abstract void Thaw();
-
     protected abstract void ClearPools();
-
-    protected abstract ValueTask DisposeServerAsync();
 
     protected static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
