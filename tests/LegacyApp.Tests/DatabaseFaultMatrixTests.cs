@@ -36,7 +36,7 @@ public sealed class DatabaseFaultMatrixTests
     private static readonly TimeSpan ResponseBound = CheckTimeout + TimeSpan.FromMilliseconds(250);
 
     // Issue 25 asks 100 ms of MariaDB and SQLite. PostgreSQL keeps the 2 s its matrix has always promised: here it
-    // took 57–354 ms after a stop or a thaw (docs/checks.md, "Tested providers"). A locked SQLite file is noticed free
+    // took 50–354 ms after a stop or a thaw (docs/checks.md, "Tested providers"). A locked SQLite file is noticed free
     // only when SQLite's busy handler tries again, every 100 ms once it has waited a while: one interval more.
     private static readonly TimeSpan RecoveryMedianBound = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PostgresRecoveryBound = TimeSpan.FromSeconds(2);
