@@ -7,7 +7,7 @@
 // Everything the build produces goes to artifacts/. The tasks live in build/, one file per concern:
 //   paths.cake, helpers.cake   arguments, paths, and what the tasks share (processes, apt, trx totals)
 //   compile.cake               Clean, Restore, Build (the whole solution)
-//   servers.cake, recipes.cake EnsureServerBinaries (PostgreSQL, Redis), EnsureRecipeBinaries (proxies, icinga2)
+//   servers.cake, recipes.cake EnsureServerBinaries (PostgreSQL, Redis, MariaDB), EnsureRecipeBinaries (proxies, icinga2)
 //   packages.cake, package-checks.cake   Pack, PackageTest (metadata, determinism, probe tool, consumer apps)
 //   tests.cake                 Test: the solution's test projects and the Redis client suites, several at once
 //   machine.cake               how busy the machine was during Test (CPU busy, iowait, steal), printed with the totals

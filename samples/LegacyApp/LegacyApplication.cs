@@ -11,6 +11,7 @@ using LegacyApp.Sessions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using MySqlConnector;
 using Npgsql;
 using HealthEndpoint.Owin;
 using HealthEndpoint.Owin.Host.HttpListener;
@@ -54,6 +55,7 @@ internal sealed class LegacyApplication : IAsyncDisposable
         {
             ["Sqlite"] = SqliteFactory.Instance,
             ["Npgsql"] = NpgsqlFactory.Instance,
+            ["MySqlConnector"] = MySqlConnectorFactory.Instance,
         };
         var database = CreateDatabase(configuration, providers);
 
@@ -142,7 +144,7 @@ internal sealed class LegacyApplication : IAsyncDisposable
         var providerName = configuration["Database:Provider"] ?? "Sqlite";
         if (!providers.TryGetValue(providerName, out var provider))
         {
-            throw new HealthEndpointConfigurationException("Database:Provider", $"Database:Provider '{providerName}' is not supported; use Sqlite or Npgsql.");
+            throw new HealthEndpointConfigurationException("Database:Provider", $"Database:Provider '{providerName}' is not supported; use Sqlite, Npgsql or MySqlConnector.");
         }
 
         var connectionString = configuration["Database:ConnectionString"];

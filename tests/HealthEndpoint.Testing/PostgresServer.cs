@@ -16,7 +16,7 @@ namespace HealthEndpoint.Owin.Testing;
 /// As root, initdb and the postmaster run as the <c>postgres</c> user (via runuser). Not thread-safe: drive one
 /// instance from one test at a time. Dispose it to thaw, stop (<c>-m immediate</c>) and delete the folder.
 /// </remarks>
-public sealed partial class PostgresServer : IAsyncDisposable
+public sealed partial class PostgresServer : IFaultableServer
 {
     private const int StartAttempts = 5;
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
@@ -90,7 +90,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
         catch
         {
-            DeleteDirectory(rootDirectory);
+            ServerFiles.DeleteDirectory(rootDirectory);
             throw;
         }
 
@@ -221,7 +221,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
             }
 
             PostmasterPid = 0;
-            DeleteDirectory(_rootDirectory);
+            ServerFiles.DeleteDirectory(_rootDirectory);
         }
     }
 
@@ -260,34 +260,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
         ReadyTimeout,
         $"PostgreSQL on 127.0.0.1:{Port} to answer SELECT 1");
 
-    private long LogLength() => File.Exists(_logFile) ? new FileInfo(_logFile).Length : 0;
+    private long LogLength() => ServerFiles.Length(_logFile);
 
     /// <summary>The server log from byte <paramref name="offset"/> on (pg_ctl appends across starts).</summary>
-    private string ReadLog(long offset = 0)
-    {
-        if (!File.Exists(_logFile))
-        {
-            return string.Empty;
-        }
-
-        using var stream = new FileStream(_logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
-    private static void DeleteDirectory(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder must not fail the test run; the OS cleans /tmp.
-        }
-    }
+    private string ReadLog(long offset = 0) => ServerFiles.ReadFrom(_logFile, offset);
 }

@@ -46,7 +46,7 @@ public sealed partial class PostgresServer
         }
         catch
         {
-            DeleteDirectory(rootDirectory);
+            ServerFiles.DeleteDirectory(rootDirectory);
             throw;
         }
 

@@ -24,7 +24,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     private readonly string _directory;
     private readonly string _logFile;
-    private Process? _process;
+    private ServerProcess? _process;
     private bool _disposed;
 
     private RedisServer(string directory, int port, string? password)
@@ -54,7 +54,7 @@ public sealed class RedisServer : IAsyncDisposable
     public string Configuration { get; }
 
     /// <summary>The PID of the running <c>redis-server</c>, or 0 while it is stopped.</summary>
-    public int Pid => _process is { HasExited: false } process ? process.Id : 0;
+    public int Pid => _process?.Pid ?? 0;
 
     /// <summary>Whether the server has been started and not stopped since.</summary>
     public bool IsRunning => Pid != 0;
@@ -102,21 +102,11 @@ public sealed class RedisServer : IAsyncDisposable
     public async Task StopAsync()
     {
         Thaw();
-        if (_process is { HasExited: false } process)
+        if (_process is { } process)
         {
-            PosixSignal.TrySend(process.Id, PosixSignal.Terminate);
-            using var deadline = new CancellationTokenSource(StopTimeout);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Did not shut down in time; KillAsync below ends it with SIGKILL.
-            }
+            _process = null;
+            await process.StopAsync(StopTimeout);
         }
-
-        await KillAsync();
     }
 
     /// <summary>Starts the stopped server again on the same port with the same password; returns once it answers PING.</summary>
@@ -182,15 +172,6 @@ public sealed class RedisServer : IAsyncDisposable
     private async Task<bool> TryLaunchAsync(string redisServer)
     {
         File.Delete(_logFile); // So that "Address already in use" can only come from this attempt.
-        var startInfo = new ProcessStartInfo(redisServer)
-        {
-            UseShellExecute = false,
-            WorkingDirectory = _directory,
-            // Our own pipes, not the test host's: an orphaned server must not keep `dotnet test` waiting for EOF.
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
         string[] arguments =
         [
             "--port", Port.ToString(CultureInfo.InvariantCulture),
@@ -200,24 +181,10 @@ public sealed class RedisServer : IAsyncDisposable
             "--daemonize", "no",
             "--dir", _directory,
             "--logfile", _logFile,
+            .. Password is null ? Array.Empty<string>() : ["--requirepass", Password],
         ];
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        if (Password is not null)
-        {
-            startInfo.ArgumentList.Add("--requirepass");
-            startInfo.ArgumentList.Add(Password);
-        }
-
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("redis-server did not start.");
+        var process = ServerProcess.Start(redisServer, arguments, _directory);
         _process = process;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
 
         await Poll.UntilAsync(
             async () => process.HasExited
@@ -238,18 +205,10 @@ public sealed class RedisServer : IAsyncDisposable
 
     private async Task KillAsync()
     {
-        if (_process is not { } process)
+        if (_process is { } process)
         {
-            return;
+            _process = null;
+            await process.KillAsync();
         }
-
-        _process = null;
-        if (!process.HasExited)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
     }
 }

@@ -5,17 +5,19 @@ using System.Linq;
 
 namespace HealthEndpoint.Owin.Testing;
 
-/// <summary>Finds the PostgreSQL and Redis server executables the fixtures start.</summary>
+/// <summary>Finds the PostgreSQL, Redis and MariaDB server executables the fixtures start.</summary>
 /// <remarks>Looked up on first use and cached; a missing binary fails with the command that installs it.</remarks>
 public static class ServerBinaries
 {
     /// <summary>The command that installs every server binary the fixtures need (Debian/Ubuntu, as root).</summary>
-    public const string InstallCommand = "apt-get install -y postgresql redis-server";
+    public const string InstallCommand = "apt-get install -y postgresql redis-server mariadb-server";
 
     private const string PostgresRoot = "/usr/lib/postgresql";
 
     private static readonly Lazy<string> PostgresBin = new(FindPostgresBinDirectory);
     private static readonly Lazy<string> RedisServer = new(FindRedisServer);
+    private static readonly Lazy<string> MariaDbServer = new(() => FindOnPath("mariadbd", "/usr/sbin"));
+    private static readonly Lazy<string> MariaDbInstall = new(() => FindOnPath("mariadb-install-db", "/usr/bin"));
 
     /// <summary>The newest <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> that contains <c>initdb</c> and <c>pg_ctl</c>.</summary>
     /// <exception cref="InvalidOperationException">No such directory exists.</exception>
@@ -33,6 +35,14 @@ public static class ServerBinaries
     /// <summary>Full path of <c>redis-server</c>, from <c>PATH</c> or <c>/usr/bin</c>.</summary>
     /// <exception cref="InvalidOperationException">It is not installed.</exception>
     public static string RedisServerPath => RedisServer.Value;
+
+    /// <summary>Full path of <c>mariadbd</c> (Debian's <c>mariadb-server</c>), from <c>PATH</c> or <c>/usr/sbin</c>.</summary>
+    /// <exception cref="InvalidOperationException">It is not installed.</exception>
+    public static string MariaDbServerPath => MariaDbServer.Value;
+
+    /// <summary>Full path of <c>mariadb-install-db</c> (same Debian package as <c>mariadbd</c>).</summary>
+    /// <exception cref="InvalidOperationException">It is not installed.</exception>
+    public static string MariaDbInstallDb => MariaDbInstall.Value;
 
     private static string FindPostgresBinDirectory()
     {
@@ -54,15 +64,18 @@ public static class ServerBinaries
             : throw Missing($"PostgreSQL server binaries (initdb, pg_ctl under {PostgresRoot}/<version>/bin)");
     }
 
-    private static string FindRedisServer()
+    private static string FindRedisServer() => FindOnPath("redis-server", "/usr/bin");
+
+    /// <summary><paramref name="name"/> on <c>PATH</c>, else in <paramref name="usualDirectory"/> or /usr/local/bin.</summary>
+    private static string FindOnPath(string name, string usualDirectory)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Append("/usr/bin")
+            .Append(usualDirectory)
             .Append("/usr/local/bin")
-            .Select(directory => Path.Combine(directory, "redis-server"))
+            .Select(directory => Path.Combine(directory, name))
             .FirstOrDefault(File.Exists)
-            ?? throw Missing("redis-server (searched PATH and /usr/bin)");
+            ?? throw Missing($"{name} (searched PATH and {usualDirectory})");
     }
 
     private static Version ParseVersion(string name)

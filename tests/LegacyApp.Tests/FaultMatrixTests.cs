@@ -11,10 +11,11 @@ using HealthEndpoint.Owin.Testing;
 namespace LegacyApp.Tests;
 
 /// <summary>
-/// LegacyApp on real PostgreSQL (Npgsql) and real Redis sessions, over real HTTP, through every fault an operator
-/// meets: stopped, frozen (SIGSTOP), restarted, wrong password. During a fault, status is 503 with the right
-/// check failing within the deadline on every request and ping stays 200; once the fault ends, status is 200
-/// again within 2 s without restarting the app; no response ever tells a probe anything about the servers.
+/// LegacyApp on real PostgreSQL (Npgsql) and real Redis sessions, over real HTTP, through every fault of Redis an
+/// operator meets: stopped, frozen (SIGSTOP), restarted, wrong password. During a fault, status is 503 with the
+/// redis check failing within the deadline on every request and ping stays 200; once the fault ends, status is 200
+/// again within 2 s without restarting the app; no response ever tells a probe anything about the servers. The
+/// database's faults, PostgreSQL's included, are <see cref="DatabaseFaultMatrixTests"/>, one body for every engine.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -24,7 +25,6 @@ public sealed class FaultMatrixTests
     private const string Password = "fault-Matrix-s3cret-4e1d";
     private const string WrongPassword = "not-the-Password-77aa";
     private const string OkBody = """{"checks":{"database":"ok","redis":"ok"},"status":"ok"}""";
-    private const string DatabaseFailBody = """{"checks":{"database":"fail","redis":"ok"},"status":"fail"}""";
     private const string RedisFailBody = """{"checks":{"database":"ok","redis":"fail"},"status":"fail"}""";
 
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(1);
@@ -56,56 +56,6 @@ public sealed class FaultMatrixTests
     // Each test starts from an empty Npgsql pool, so one test's leftovers cannot help or hurt the next.
     [SetUp]
     public void ClearPools() => NpgsqlConnection.ClearAllPools();
-
-    [Test]
-    public async Task Status_PostgresStopped_FailsWithinDeadlineThenRecoversAfterStart()
-    {
-        await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration));
-        try
-        {
-            await ExerciseFaultAsync(host, DatabaseFailBody, _postgres.StopAsync, _postgres.StartAgainAsync);
-        }
-        finally
-        {
-            await EnsurePostgresUpAsync();
-        }
-    }
-
-    [Test]
-    public async Task Status_PostgresFrozen_FailsWithinDeadlineThenRecoversAfterThaw()
-    {
-        await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration));
-        try
-        {
-            await ExerciseFaultAsync(host, DatabaseFailBody, () => Run(_postgres.Freeze), () => Run(_postgres.Thaw));
-        }
-        finally
-        {
-            await EnsurePostgresUpAsync();
-        }
-    }
-
-    [Test]
-    public async Task Status_PostgresRestartedWithBusyPool_RecoversWithinTwoSeconds()
-    {
-        await using var host = await LegacyAppHost.StartAsync(Settings(_redis.Configuration));
-        try
-        {
-            // Like a busy app: several pooled connections, all of which the restart makes stale (57P01). One page
-            // first: LegacyApp creates its table on first use, and concurrent first uses race in PostgreSQL.
-            Assert.That((await HealthProbes.SendAsync(host, "/")).StatusCode, Is.EqualTo(200));
-            var pages = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => HealthProbes.SendAsync(host, "/")));
-            Assert.That(pages.Select(page => page.StatusCode), Is.All.EqualTo(200), "control: the app uses its database");
-            var pooled = (await _postgres.GetClientBackendsAsync()).Count;
-            TestContext.Out.WriteLine($"pooled connections before the restart: {pooled}");
-
-            await ExerciseRestartAsync(host, DatabaseFailBody, _postgres.RestartAsync);
-        }
-        finally
-        {
-            await EnsurePostgresUpAsync();
-        }
-    }
 
     [Test]
     public async Task Status_RedisStopped_FailsWithinDeadlineThenRecoversAfterStart()
@@ -267,15 +217,6 @@ public sealed class FaultMatrixTests
         // served from the cache, and a 200 after the fault is a real recovery, not the last run from before it.
         ["HealthEndpoint:StatusCacheDuration"] = reuseRuns ? null : "00:00:00",
     };
-
-    private async Task EnsurePostgresUpAsync()
-    {
-        _postgres.Thaw();
-        if (!_postgres.IsRunning)
-        {
-            await _postgres.StartAgainAsync();
-        }
-    }
 
     private async Task EnsureRedisUpAsync()
     {

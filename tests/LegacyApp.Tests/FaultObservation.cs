@@ -34,8 +34,8 @@ internal static class FaultObservation
         return records;
     }
 
-    /// <summary>Status every ~100 ms until <paramref name="done"/> holds; fails the test at the deadline.</summary>
-    public static async Task<List<ProbeRecord>> PollStatusAsync(LegacyAppHost host, Func<ProbeRecord, bool> done, TimeSpan deadline)
+    /// <summary>Status every ~100 ms (or <paramref name="interval"/>) until <paramref name="done"/> holds; fails the test at the deadline.</summary>
+    public static async Task<List<ProbeRecord>> PollStatusAsync(LegacyAppHost host, Func<ProbeRecord, bool> done, TimeSpan deadline, TimeSpan? interval = null)
     {
         var records = new List<ProbeRecord>();
         var clock = Stopwatch.StartNew();
@@ -49,7 +49,7 @@ internal static class FaultObservation
             }
 
             Assert.That(clock.Elapsed, Is.LessThan(deadline), $"status still {record.StatusCode} {record.Body} after {clock.Elapsed.TotalMilliseconds:0} ms");
-            await Task.Delay(PollInterval);
+            await Task.Delay(interval ?? PollInterval);
         }
     }
 
