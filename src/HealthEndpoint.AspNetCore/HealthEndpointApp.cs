@@ -43,6 +43,7 @@ internal sealed class HealthEndpointApp
             throw new HealthEndpointConfigurationException(DrainDelayKey, DrainDelayKey + " must not be negative.");
         }
 
+        AppStopping = lifetime.ApplicationStopping;
         var lifecycle = options.Lifecycle;
         var drainDelay = host.DrainDelay;
         lifetime.ApplicationStarted.Register(lifecycle.MarkStarted);
@@ -58,6 +59,9 @@ internal sealed class HealthEndpointApp
             }
         });
     }
+
+    /// <summary>The host's ApplicationStopping, which each health request carries as <c>host.OnAppDisposing</c>.</summary>
+    public CancellationToken AppStopping { get; }
 
     /// <summary>The core middleware; the ASP.NET Core middleware calls it for health paths only.</summary>
     public HealthEndpointMiddleware Middleware { get; }

@@ -25,6 +25,6 @@ public static class HealthEndpointApplicationBuilderExtensions
         // Resolved now, not on the first request: bad settings stop the app while it is being built.
         var endpoint = app.ApplicationServices.GetService<HealthEndpointApp>()
             ?? throw new InvalidOperationException("UseHealthEndpoint() needs services.AddHealthEndpoint(...) first.");
-        return app.Use(next => new HealthEndpointAspNetCoreMiddleware(next, endpoint.Middleware).InvokeAsync);
+        return app.Use(next => new HealthEndpointAspNetCoreMiddleware(next, endpoint.Middleware, endpoint.AppStopping).InvokeAsync);
     }
 }

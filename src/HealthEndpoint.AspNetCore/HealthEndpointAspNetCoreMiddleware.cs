@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using HealthEndpoint.Owin;
 using Microsoft.AspNetCore.Http;
@@ -15,11 +16,13 @@ internal sealed class HealthEndpointAspNetCoreMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly HealthEndpointMiddleware _endpoint;
+    private readonly object _appStopping;
 
-    public HealthEndpointAspNetCoreMiddleware(RequestDelegate next, HealthEndpointMiddleware endpoint)
+    public HealthEndpointAspNetCoreMiddleware(RequestDelegate next, HealthEndpointMiddleware endpoint, CancellationToken appStopping)
     {
         _next = next ?? throw new ArgumentNullException(nameof(next));
         _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
+        _appStopping = appStopping;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -44,6 +47,10 @@ internal sealed class HealthEndpointAspNetCoreMiddleware
             ["owin.RequestHeaders"] = new RequestHeaders(request.Headers),
             ["owin.ResponseHeaders"] = responseHeaders,
             ["owin.CallCancelled"] = context.RequestAborted,
+
+            // ApplicationStopping, as OWIN hosts hand over theirs: the token reads cancelled from the moment the stop
+            // begins, before any of its callbacks has run, so the first status request after it answers 503.
+            ["host.OnAppDisposing"] = _appStopping,
         };
 
         // The connection's own peer, as the OWIN hosts report it; X-Forwarded-For is read by the core, and only from
