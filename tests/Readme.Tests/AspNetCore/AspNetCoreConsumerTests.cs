@@ -12,7 +12,7 @@ using System.Threading.Tasks;
 using System.Xml.Linq;
 using HealthEndpoint.Owin.Testing;
 
-namespace HealthEndpoint.Owin.Readme.Tests;
+namespace HealthEndpoint.Owin.Readme.Tests.AspNetCore;
 
 /// <summary>
 /// tests/AspNetCoreConsumer, a fresh <c>WebApplication</c> app with only the packages HealthEndpoint.AspNetCore's README
@@ -26,11 +26,9 @@ namespace HealthEndpoint.Owin.Readme.Tests;
 public sealed class AspNetCoreConsumerTests
 {
     private const string StatusOk = """{"checks":{"database":"ok","redis":"ok"},"status":"ok"}""";
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _framework;
-    private string _root = null!;
     private string _app = null!;
     private PostgresServer _postgres = null!;
     private RedisServer _redis = null!;
@@ -40,31 +38,8 @@ public sealed class AspNetCoreConsumerTests
     [OneTimeSetUp]
     public async Task BuildAndStartServers()
     {
-        _root = Path.Combine(Path.GetTempPath(), "healthendpoint-aspnetcore-" + _framework + "-" + Guid.NewGuid().ToString("N"));
-        foreach (var file in Directory.GetFiles(Path.Combine(Documents.RepositoryRoot, "tests", "AspNetCoreConsumer")))
-        {
-            Directory.CreateDirectory(_root);
-            File.Copy(file, Path.Combine(_root, Path.GetFileName(file)));
-        }
-
-        File.WriteAllText(Path.Combine(_root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{Path.Combine(Documents.RepositoryRoot, "artifacts", "packages")}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
-        var output = Path.Combine(_root, "out");
-        var build = await Shell.RunAsync(
-            "dotnet",
-            ["build", "-c", "Release", "-nologo", "-o", output, $"-p:TargetFramework={_framework}", $"-p:HealthEndpointVersion={Documents.Metadata("HealthEndpointVersion")}", $"-p:RestorePackagesPath={Documents.Metadata("RestorePackagesPath")}"],
-            _root,
-            BuildTimeout);
-        Assert.That(build.ExitCode, Is.EqualTo(0), build.Output);
-        _app = Path.Combine(output, "AspNetCoreConsumer.dll");
+        _app = Path.Combine(AspNetCoreConsumerBuild.Root, "bin", "Release", _framework, "AspNetCoreConsumer.dll");
+        Assert.That(File.Exists(_app), Is.True, _app);
         _postgres = await PostgresServer.StartAsync();
         _redis = await RedisServer.StartAsync();
     }
@@ -74,7 +49,6 @@ public sealed class AspNetCoreConsumerTests
     {
         await _redis.DisposeAsync();
         await _postgres.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
     }
 
     [Test]
