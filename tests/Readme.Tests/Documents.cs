@@ -10,7 +10,7 @@ namespace HealthEndpoint.Owin.Readme.Tests;
 /// <summary>A fenced block of a document: where it starts, its fence's info string and its text.</summary>
 /// <param name="Document">The document's full path.</param>
 /// <param name="FirstLine">The 1-based line of the block's first line of content.</param>
-/// <param name="Info">What follows the opening ``` (<c>csharp</c>, <c>csharp net472</c>, <c>bash runnable</c>).</param>
+/// <param name="Info">What follows the opening ``` (<c>csharp</c>, <c>csharp net472</c>, <c>csharp aspnetcore</c>, <c>bash runnable</c>).</param>
 /// <param name="Text">The lines between the fences, joined with <c>\n</c>.</param>
 /// <param name="Above">The lines between the previous block (or heading) and this one: the text that introduces it.</param>
 internal sealed record DocumentBlock(string Document, int FirstLine, string Info, string Text, string Above)
@@ -21,6 +21,9 @@ internal sealed record DocumentBlock(string Document, int FirstLine, string Info
 
     /// <summary>A .NET Framework block: compiled in a net472 project at the default C# 7.3.</summary>
     public bool IsFramework => IsCsharp && Info.Split(' ').Contains("net472");
+
+    /// <summary>An ASP.NET Core block: a whole Program.cs, compiled in a fresh WebApplication (Web SDK) project.</summary>
+    public bool IsAspNetCore => IsCsharp && Info.Split(' ').Contains("aspnetcore");
 
     public string Where => $"{Path.GetFileName(Document)}:{FirstLine}";
 }

@@ -28,6 +28,7 @@ public sealed class NamespaceRuleTests
         "HealthEndpoint.Owin.Plugin",
         "HealthEndpoint.Owin.Host.HttpListener",
         "HealthEndpoint.Owin.Host.Kestrel",
+        "HealthEndpoint.AspNetCore",
     ];
 
     [Test]
