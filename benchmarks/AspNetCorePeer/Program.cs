@@ -4,6 +4,7 @@ using System.IO;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using HealthEndpoint.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +16,14 @@ namespace HealthEndpoint.Owin.AspNetCorePeer;
 /// <summary>
 /// ASP.NET Core Health Checks with Xabaril's <c>AddNpgSql</c> and <c>AddRedis</c>, as their READMEs set them up,
 /// for the load bench's "ours vs the peer" pairs.
-/// Usage: <c>AspNetCorePeer --port N --postgres CS --redis CS [--parent-pid P] [--max-seconds S]</c>.
+/// Usage: <c>AspNetCorePeer --port N --postgres CS --redis CS [--variant peer|runner|ours] [--parent-pid P] [--max-seconds S]</c>.
 /// </summary>
+/// <remarks>
+/// Pair 10's variants are the same app: <c>peer</c> as below; <c>runner</c> with <c>AddHealthEndpointRunner()</c>
+/// under the same <c>MapHealthChecks</c>; <c>ours</c> with our endpoints in front of routing (<see cref="OursStandIn"/>)
+/// over the same registrations. A variant also maps <c>/bench/allocated</c> (the process's allocated bytes) for the
+/// bytes-per-ping figure; without <c>--variant</c> the app is exactly pair 9's peer.
+/// </remarks>
 /// <remarks>
 /// Every documented default is kept: no timeout on either check (the drivers' own apply), no caching (ASP.NET Core
 /// Health Checks has none), <c>MapHealthChecks</c>' default writer and status codes (200 Healthy, 503 Unhealthy).
@@ -32,7 +39,7 @@ internal static class Program
         var redis = Option(args, "--redis");
         if (port is null || postgres is null || redis is null)
         {
-            await Console.Error.WriteLineAsync("Usage: AspNetCorePeer --port N --postgres CS --redis CS [--parent-pid P] [--max-seconds S]");
+            await Console.Error.WriteLineAsync("Usage: AspNetCorePeer --port N --postgres CS --redis CS [--variant peer|runner|ours] [--parent-pid P] [--max-seconds S]");
             return 2;
         }
 
@@ -42,11 +49,26 @@ internal static class Program
         var builder = WebApplication.CreateBuilder();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, int.Parse(port, CultureInfo.InvariantCulture)));
+        var variant = Option(args, "--variant");
         builder.Services.AddHealthChecks()
             .AddNpgSql(postgres)
             .AddRedis(redis);
+        if (variant == "runner")
+        {
+            builder.Services.AddHealthEndpointRunner();
+        }
 
         var app = builder.Build();
+        if (variant == "ours")
+        {
+            OursStandIn.Use(app);
+        }
+
+        if (variant is not null)
+        {
+            app.MapGet("/bench/allocated", () => GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture));
+        }
+
         app.MapGet("/healthz/ping", () => "pong");
         app.MapHealthChecks("/healthz/status");
 

@@ -17,7 +17,7 @@ internal sealed class BenchSettings
         "  --duration  length of each measured wrk run, whole seconds (default 6)\n" +
         "  --warmup    unreported warm-up run of each side before its pair, whole seconds, 0 = none (default 2)\n" +
         "  --rounds    A B rounds per pair, at least 2 (default 3)\n" +
-        "  --pairs     comma-separated pair numbers to run, e.g. 1,3 (default: all nine)\n" +
+        "  --pairs     comma-separated pair numbers to run, e.g. 1,3 (default: all ten)\n" +
         "  --output    markdown report, also printed to stdout (default artifacts/bench/load.md)";
 
     public int DurationSeconds { get; private set; } = 6;
@@ -28,8 +28,8 @@ internal sealed class BenchSettings
 
     public string OutputPath { get; private set; } = "artifacts/bench/load.md";
 
-    /// <summary>The pair numbers (1-9) to run; all by default.</summary>
-    public IReadOnlySet<int> Pairs { get; private set; } = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+    /// <summary>The pair numbers (1-10) to run; all by default.</summary>
+    public IReadOnlySet<int> Pairs { get; private set; } = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 
     /// <summary>The arguments as given, for the report's reproduce line.</summary>
     public string CommandLine { get; private set; } = string.Empty;
@@ -83,10 +83,10 @@ internal sealed class BenchSettings
         var pairs = new HashSet<int>();
         foreach (var item in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            pairs.Add(ParseWhole("--pairs", item, minimum: 1, maximum: 9));
+            pairs.Add(ParseWhole("--pairs", item, minimum: 1, maximum: 10));
         }
 
-        return pairs.Count > 0 ? pairs : throw new ArgumentException("--pairs needs at least one pair number from 1 to 9.");
+        return pairs.Count > 0 ? pairs : throw new ArgumentException("--pairs needs at least one pair number from 1 to 10.");
     }
 
     private static int ParseWhole(string name, string value, int minimum, int maximum)

@@ -135,7 +135,7 @@ internal static class PeerScenarios
 
     private const int Trials = 5;
 
-    private static Side Metered(PeerSides sides, string name, ChildApp app) => new(
+    internal static Side Metered(PeerSides sides, string name, ChildApp app) => new(
         name,
         async (seconds, index, token) =>
         {
@@ -151,7 +151,7 @@ internal static class PeerScenarios
         },
         InProcess: false);
 
-    private static (double Ours, double Peer) TransactionsPerRequest(PairResult pair)
+    internal static (double Ours, double Peer) TransactionsPerRequest(PairResult pair)
     {
         static double PerRequest(Round round) => round.DatabaseRoundTrips!.Value / Math.Max(1, round.Wrk.Requests);
         return (PairResult.Median(pair.RoundsA.Select(PerRequest)), PairResult.Median(pair.RoundsB.Select(PerRequest)));

@@ -74,17 +74,29 @@ internal sealed class PeerSides : IAsyncDisposable
         return ChildApp.StartAsync("LegacyAppPath", _ => [], environment, "LegacyApp listening on", cancellationToken);
     }
 
-    /// <summary>The ASP.NET Core Health Checks peer with its documented defaults.</summary>
-    public Task<ChildApp> StartPeerAsync(CancellationToken cancellationToken) => ChildApp.StartAsync(
-        "AspNetCorePeerPath",
-        port =>
-        [
-            "--port", port.ToString(CultureInfo.InvariantCulture), "--postgres", Pool("loadbench-peer"), "--redis", Redis.Configuration,
-            "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "--max-seconds", "900",
-        ],
-        new Dictionary<string, string>(),
-        "ready",
-        cancellationToken);
+    /// <summary>
+    /// The ASP.NET Core Health Checks peer with its documented defaults; with a <paramref name="variant"/>, pair 10's
+    /// same app as that variant (<c>peer</c>, <c>runner</c>, <c>ours</c>; benchmarks/AspNetCorePeer says what each is).
+    /// </summary>
+    public Task<ChildApp> StartPeerAsync(CancellationToken cancellationToken, string? variant = null)
+    {
+        var arguments = new List<string> { "--postgres", Pool("loadbench-" + (variant ?? "peer")), "--redis", Redis.Configuration };
+        if (variant is not null)
+        {
+            arguments.AddRange(["--variant", variant]);
+        }
+
+        return ChildApp.StartAsync(
+            "AspNetCorePeerPath",
+            port =>
+            [
+                "--port", port.ToString(CultureInfo.InvariantCulture), .. arguments,
+                "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "--max-seconds", "900",
+            ],
+            new Dictionary<string, string>(),
+            "ready",
+            cancellationToken);
+    }
 
     /// <summary>Polls status every 20 ms until it answers 200, so that a round never starts on a recovering side.</summary>
     /// <exception cref="TimeoutException">Not healthy within a minute.</exception>

@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 namespace HealthEndpoint.Owin.LoadBench;
 
 /// <summary>
-/// The load benchmark: nine A/B pairs over real HTTP (wrk and HTTP clients of its own), written as markdown tables.
+/// The load benchmark: ten A/B pairs over real HTTP (wrk and HTTP clients of its own), written as markdown tables.
 /// </summary>
 /// <remarks>
 /// Run from the repository root:
@@ -87,6 +87,11 @@ internal static class Program
             if (settings.Pairs.Contains(9))
             {
                 results.Add(await RunScenarioAsync(PeerScenarios.Title, () => PeerScenarios.RunAsync(settings, token)));
+            }
+
+            if (settings.Pairs.Contains(10))
+            {
+                results.Add(await RunScenarioAsync(AspNetCoreScenarios.Title, () => AspNetCoreScenarios.RunAsync(settings, token)));
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -35,6 +35,12 @@ internal sealed record ScenarioResult(PairResult? Pair, IReadOnlyList<Figure> Fi
     /// <summary>Notes printed under that table.</summary>
     public IReadOnlyList<string> PeerNotes { get; init; } = [];
 
+    /// <summary>The rows of the ASP.NET Core app's table (pair 10 only).</summary>
+    public IReadOnlyList<AspNetCoreRow> AspNetCoreRows { get; init; } = [];
+
+    /// <summary>Notes printed under that table.</summary>
+    public IReadOnlyList<string> AspNetCoreNotes { get; init; } = [];
+
     public static ScenarioResult Failed(string title, Exception exception) =>
         new(null, [new Figure(title, "failed: " + exception.GetType().Name + ": " + exception.Message.Split('\n')[0], "—", false)]);
 }
@@ -110,6 +116,31 @@ internal static class Report
             }
 
             foreach (var note in results.SelectMany(result => result.PeerNotes))
+            {
+                Line();
+                Line(note);
+            }
+        }
+
+        var aspNetCoreRows = results.SelectMany(result => result.AspNetCoreRows).ToList();
+        if (aspNetCoreRows.Count > 0)
+        {
+            Line();
+            Line("## One ASP.NET Core app: our endpoints, the opt-in runner under MapHealthChecks, MapHealthChecks (pair 10)");
+            Line();
+            Line("benchmarks/AspNetCorePeer, one app in three variants over the same `AddHealthChecks().AddNpgSql(cs).AddRedis(cs)`: " +
+                "ours (our endpoints in front of routing, every default), runner (`AddHealthEndpointRunner()` under the same `MapHealthChecks`), " +
+                "peer (`MapHealthChecks`, `MapGet` for ping). Child processes, workstation GC, the same Kestrel, PostgreSQL 15 and Redis.");
+            Line();
+            Line("| Figure | Ours | Runner | Peer | Target | Met |");
+            Line("|---|---|---|---|---|---|");
+            foreach (var row in aspNetCoreRows)
+            {
+                var met = row.Met switch { true => "met", false => "**not met**", null => "—" };
+                Line($"| {row.Name} | {row.Ours} | {row.Runner} | {row.Peer} | {row.Target} | {met} |");
+            }
+
+            foreach (var note in results.SelectMany(result => result.AspNetCoreNotes))
             {
                 Line();
                 Line(note);
