@@ -1,7 +1,5 @@
 using System;
 using System.IO;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.Tasks;
 using MySqlConnector;
 
@@ -63,15 +61,7 @@ public sealed class MariaDbServerTests
 
         await _server.StopAsync();
 
-        using var client = new TcpClient();
-        var error = await Capture.ExceptionAsync(() => client.ConnectAsync(IPAddress.Loopback, _server.Port));
-        Assert.Multiple(() =>
-        {
-            Assert.That(error, Is.InstanceOf<SocketException>()
-                .With.Property(nameof(SocketException.SocketErrorCode)).EqualTo(SocketError.ConnectionRefused));
-            Assert.That(ProcessState.IsAlive(pid), Is.False);
-            Assert.That(_server.Pid, Is.Zero);
-        });
+        await StoppedServer.AssertGoneAsync(_server.Port, pid, _server.Pid);
     }
 
     [Test]

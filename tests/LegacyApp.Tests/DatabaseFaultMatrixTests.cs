@@ -32,6 +32,9 @@ public sealed class DatabaseFaultMatrixTests
     private const int Cycles = 3;
     private const int Burst = 20;
 
+    /// <summary>The command docs/checks.md gives for SQLite: it reads the schema, so it waits for a lock like the app's queries.</summary>
+    private const string SqliteReadingCommand = "SELECT count(*) >= 0 FROM sqlite_master";
+
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ResponseBound = CheckTimeout + TimeSpan.FromMilliseconds(250);
 
@@ -265,6 +268,39 @@ public sealed class DatabaseFaultMatrixTests
         Assert.That((readOnly.StatusCode, readOnly.Body), Is.EqualTo((503, FailBody)));
         Assert.That((falseGreen.StatusCode, falseGreen.Body), Is.EqualTo((200, OkBody)), "control: SELECT 1 is the false green");
         Assert.That((after.StatusCode, after.Body), Is.EqualTo((200, OkBody)));
+    }
+
+    [Test]
+    public async Task Status_SqliteLockedWithAWarmPool_SelectOneStaysOkWhileACommandThatReadsTheFileFails()
+    {
+        // A pooled SQLite connection answers SELECT 1 without touching the file, so with a warm pool a locked file
+        // looks healthy while the app's own queries wait; a command that reads the schema waits like them.
+        var database = await DatabaseAsync("SQLite");
+        await using var selectOne = await LegacyAppHost.StartAsync(Settings(database.ConnectionString, database));
+        await using var reading = await LegacyAppHost.StartAsync(Settings(database.ConnectionString, database, SqliteReadingCommand));
+        Assert.That((await HealthProbes.HealthyStatusAsync(selectOne)).Body, Is.EqualTo(OkBody), "control: SELECT 1 passes");
+        Assert.That((await HealthProbes.HealthyStatusAsync(reading)).Body, Is.EqualTo(OkBody), "control: the reading command passes");
+
+        ProbeRecord falseGreen;
+        ProbeRecord locked;
+        await database.BeginAsync(DatabaseFault.Locked);
+        try
+        {
+            // SELECT 1 first: the reading check keeps the pooled connection while it waits for the lock.
+            falseGreen = await HealthProbes.SendAsync(selectOne, HealthProbes.StatusPath);
+            locked = await HealthProbes.SendAsync(reading, HealthProbes.StatusPath);
+        }
+        finally
+        {
+            await database.RepairAsync();
+        }
+
+        var after = await HealthProbes.HealthyStatusAsync(reading);
+        TestContext.Out.WriteLine($"SQLite locked, warm pool: SELECT 1 {falseGreen.StatusCode}; '{SqliteReadingCommand}' {locked.StatusCode} in {locked.Latency.TotalMilliseconds:0} ms; unlocked {after.StatusCode}");
+        Assert.That((falseGreen.StatusCode, falseGreen.Body), Is.EqualTo((200, OkBody)), "SELECT 1 is the false green");
+        Assert.That((locked.StatusCode, locked.Body), Is.EqualTo((503, FailBody)));
+        Assert.That(locked.Latency, Is.LessThanOrEqualTo(ResponseBound));
+        Assert.That(after.Body, Is.EqualTo(OkBody));
     }
 
     private async Task<FaultMatrixDatabase> DatabaseAsync(string engine)
