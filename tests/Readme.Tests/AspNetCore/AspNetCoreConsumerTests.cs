@@ -101,7 +101,7 @@ public sealed class AspNetCoreConsumerTests
                 Assert.That(text, body == "*" ? Does.Contain("\"status\":\"pass\"") : Is.EqualTo(body), target);
                 Assert.That(response.Headers.CacheControl?.ToString(), Is.EqualTo("no-store, no-cache"), target);
                 Assert.That(response.Headers.Contains("Set-Cookie"), Is.False, target);
-                Assert.That(response.Headers.Contains("Allow") ? string.Join(",", response.Content.Headers.Allow) : null, status == 405 ? Is.EqualTo("GET,HEAD") : Is.Null, target);
+                Assert.That(string.Join(", ", response.Content.Headers.Allow), Is.EqualTo(status == 405 ? "GET, HEAD" : string.Empty), target);
             });
         }
     }
@@ -142,6 +142,8 @@ public sealed class AspNetCoreConsumerTests
         await using var app = await StartAsync(("Pipeline", pipeline));
         using var client = NewClient(app.Port);
 
+        // The readiness polls of StartAsync went through the control's session middleware too: count from here.
+        var before = int.Parse(await client.GetStringAsync("/app/sessions"), CultureInfo.InvariantCulture);
         var cookies = 0;
         await Parallel.ForAsync(0, 1_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>
         {
@@ -151,7 +153,7 @@ public sealed class AspNetCoreConsumerTests
                 Interlocked.Increment(ref cookies);
             }
         });
-        var sessions = int.Parse(await client.GetStringAsync("/app/sessions"), CultureInfo.InvariantCulture);
+        var sessions = int.Parse(await client.GetStringAsync("/app/sessions"), CultureInfo.InvariantCulture) - before;
         TestContext.Out.WriteLine($"{_framework} {pipeline}: 1,000 probes -> {sessions} sessions, {cookies} Set-Cookie");
 
         Assert.Multiple(() =>
@@ -248,6 +250,9 @@ public sealed class AspNetCoreConsumerTests
             await Poll.UntilAsync(async () => process.HasExited || await AcceptsAsync(port), StartTimeout, $"the {_framework} app to listen");
             if (!process.HasExited)
             {
+                // Ready as a readiness probe sees it: the first check run opens the first connections, which on a
+                // loaded machine can take longer than CheckTimeout.
+                await Poll.UntilAsync(async () => process.HasExited || await IsReadyAsync(port), StartTimeout, $"the {_framework} app's /readyz to answer 200");
                 return new RunningApp(process, port);
             }
 
@@ -255,6 +260,13 @@ public sealed class AspNetCoreConsumerTests
             await process.DisposeAsync();
             Assert.That(attempt, Is.LessThan(3), output);
         }
+    }
+
+    private static async Task<bool> IsReadyAsync(int port)
+    {
+        using var client = NewClient(port);
+        using var response = await client.GetAsync("/readyz");
+        return response.IsSuccessStatusCode;
     }
 
     private static async Task<bool> AcceptsAsync(int port)
