@@ -16,7 +16,8 @@ public sealed class PublicApiSizeTests
     [Test]
     public void PublicApiFiles_AllPackagesTogether_WithinTheBudget()
     {
-        var perPackage = DeclaredLines(Repository.SourceFiles("PublicAPI.*.txt"));
+        // HealthEndpoint.AspNetCore keeps its own budget (AspNetCorePublicApiSizeTests); this one stays the OWIN packages'.
+        var perPackage = DeclaredLines(Repository.SourceFiles("PublicAPI.*.txt").Where(file => file.File.Split('/')[1] != "HealthEndpoint.AspNetCore"));
 
         var total = perPackage.Values.Sum();
         var summary = string.Join(", ", perPackage.Select(package => $"{package.Key} {package.Value}"));
