@@ -34,6 +34,8 @@ internal sealed class HealthEndpointAspNetCoreMiddleware
 
     private async Task AnswerAsync(HttpContext context, string path)
     {
+        // No owin.CallCancelled: Kestrel makes RequestAborted's source on first read, and every answer here is small
+        // and complete (the core's writers say the same of the OWIN hosts).
         var request = context.Request;
         var responseHeaders = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
         var environment = new Dictionary<string, object>(12, StringComparer.Ordinal)
@@ -46,7 +48,6 @@ internal sealed class HealthEndpointAspNetCoreMiddleware
             ["owin.RequestQueryString"] = request.QueryString.HasValue ? request.QueryString.Value!.Substring(1) : string.Empty,
             ["owin.RequestHeaders"] = new RequestHeaders(request.Headers),
             ["owin.ResponseHeaders"] = responseHeaders,
-            ["owin.CallCancelled"] = context.RequestAborted,
 
             // ApplicationStopping, as OWIN hosts hand over theirs: the token reads cancelled from the moment the stop
             // begins, before any of its callbacks has run, so the first status request after it answers 503.
