@@ -113,6 +113,21 @@ public sealed class RunnerReportTests
     }
 
     [Test]
+    public async Task AddHealthEndpointRunner_BeforeAddHealthChecks_StillReplacesTheService()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddHealthEndpointRunner();
+        services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
+        await using var provider = services.BuildServiceProvider();
+
+        var service = provider.GetRequiredService<HealthCheckService>();
+        var report = await service.CheckHealthAsync();
+
+        Assert.That(service.GetType().Assembly, Is.SameAs(typeof(HealthEndpointRunnerServiceCollectionExtensions).Assembly));
+        Assert.That(report.Entries.Keys, Is.EqualTo(new[] { "self" }));
+    }
+
+    [Test]
     public void AddHealthEndpointRunner_BadCheckTimeout_ThrowsNamingTheKey()
     {
         var exception = Assert.Throws<HealthEndpointConfigurationException>(
