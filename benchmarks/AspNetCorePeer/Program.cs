@@ -20,7 +20,7 @@ namespace HealthEndpoint.Owin.AspNetCorePeer;
 /// </summary>
 /// <remarks>
 /// Pair 10's variants are the same app: <c>peer</c> as below; <c>runner</c> with <c>AddHealthEndpointRunner()</c>
-/// under the same <c>MapHealthChecks</c>; <c>ours</c> with our endpoints in front of routing (<see cref="OursStandIn"/>)
+/// under the same <c>MapHealthChecks</c>; <c>ours</c> with our endpoints in front of routing (<c>UseHealthEndpoint()</c>)
 /// over the same registrations. A variant also maps <c>/bench/allocated</c> (the process's allocated bytes) for the
 /// bytes-per-ping figure; without <c>--variant</c> the app is exactly pair 9's peer.
 /// </remarks>
@@ -58,10 +58,15 @@ internal static class Program
             builder.Services.AddHealthEndpointRunner();
         }
 
+        if (variant == "ours")
+        {
+            builder.Services.AddHealthEndpoint(_ => { });
+        }
+
         var app = builder.Build();
         if (variant == "ours")
         {
-            OursStandIn.Use(app);
+            app.UseHealthEndpoint();
         }
 
         if (variant is not null)
