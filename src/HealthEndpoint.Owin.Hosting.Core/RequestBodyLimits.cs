@@ -18,6 +18,13 @@ internal readonly record struct RequestBodyLimits(long? MaxBodySize, double MinD
     /// <summary>How long draining an unread body may take: Kestrel's request body drain timeout.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the drain waits for the next bytes before it gives up, as HttpListener's own drain of a kept-alive
+    /// connection does: a client that sent part of its body and waits for the answer gets it after this, not after
+    /// <see cref="DrainTimeout"/> (an empty answer leaves HttpListener only when the connection closes).
+    /// </summary>
+    public static readonly TimeSpan DrainIdleTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>No bounds: the transport enforces its own.</summary>
     public static RequestBodyLimits None => default;
 }

@@ -167,8 +167,9 @@ internal sealed class RequestBodyStream : Stream
 
     /// <summary>
     /// Reads and discards what the app left of the body, up to <see cref="RequestBodyLimits.MaxBodySize"/> and for at
-    /// most <see cref="RequestBodyLimits.DrainTimeout"/>, so that the connection can close without resetting: a client
-    /// still sending when the socket closes with unread bytes gets a reset that destroys the response it has not read.
+    /// most <see cref="RequestBodyLimits.DrainTimeout"/> (and <see cref="RequestBodyLimits.DrainIdleTimeout"/> without a
+    /// byte), so that the connection can close without resetting: a client still sending when the socket closes with
+    /// unread bytes gets a reset that destroys the response it has not read.
     /// </summary>
     /// <returns>True when the body was read to its end.</returns>
     public async Task<bool> DrainAsync()
@@ -195,7 +196,7 @@ internal sealed class RequestBodyStream : Stream
                     return false;
                 }
 
-                await ReadTransportAsync(buffer, CancellationToken.None, left).ConfigureAwait(false);
+                await ReadTransportAsync(buffer, CancellationToken.None, left < RequestBodyLimits.DrainIdleTimeout ? left : RequestBodyLimits.DrainIdleTimeout).ConfigureAwait(false);
             }
 
             return true;

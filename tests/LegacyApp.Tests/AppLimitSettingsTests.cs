@@ -54,7 +54,7 @@ public sealed class AppLimitSettingsTests
     [Test]
     public async Task Create_HttpListenerWithIpv6Url_RefusedNamingUrlsAndWhatToWrite()
     {
-        var configuration = Settings(("Urls", "http://[::1]:5080/"));
+        var configuration = Settings(("Urls", "http://[::1]:5080/"), ("Host:Server", "HttpListener"));
         await using var application = LegacyApplication.Create(configuration, NullLoggerFactory.Instance);
 
         Assert.That(
