@@ -8,18 +8,24 @@ using Microsoft.Extensions.Primitives;
 namespace HealthEndpoint.AspNetCore;
 
 /// <summary>
-/// ASP.NET Core's request headers seen as OWIN's <c>owin.RequestHeaders</c>: read-only, case-insensitive, nothing
-/// copied. The core reads one or two headers (<c>Accept</c>, <c>X-Forwarded-For</c>) only when an option asks.
+/// OWIN's header dictionary (<c>IDictionary&lt;string, string[]&gt;</c>) over ASP.NET Core's: no copy is made, a value
+/// is turned into an array only when read, and a value set goes straight to the <see cref="HttpResponse"/>. The request's
+/// headers are read-only.
 /// </summary>
-internal sealed class RequestHeaders : IDictionary<string, string[]>
+internal sealed class OwinHeaderDictionary : IDictionary<string, string[]>
 {
     private readonly IHeaderDictionary _headers;
+    private readonly bool _readOnly;
 
-    public RequestHeaders(IHeaderDictionary headers) => _headers = headers;
+    public OwinHeaderDictionary(IHeaderDictionary headers, bool readOnly)
+    {
+        _headers = headers;
+        _readOnly = readOnly;
+    }
 
     public int Count => _headers.Count;
 
-    public bool IsReadOnly => true;
+    public bool IsReadOnly => _readOnly;
 
     public ICollection<string> Keys => _headers.Keys;
 
@@ -28,7 +34,7 @@ internal sealed class RequestHeaders : IDictionary<string, string[]>
     public string[] this[string key]
     {
         get => TryGetValue(key, out var values) ? values : throw new KeyNotFoundException(key);
-        set => throw ReadOnly();
+        set => Writable()[key] = new StringValues(value);
     }
 
     public bool TryGetValue(string key, out string[] value)
@@ -65,17 +71,26 @@ internal sealed class RequestHeaders : IDictionary<string, string[]>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public void Add(string key, string[] value) => throw ReadOnly();
+    public void Add(string key, string[] value)
+    {
+        if (ContainsKey(key))
+        {
+            throw new ArgumentException($"The header '{key}' is set already.", nameof(key));
+        }
 
-    public void Add(KeyValuePair<string, string[]> item) => throw ReadOnly();
+        this[key] = value;
+    }
 
-    public bool Remove(string key) => throw ReadOnly();
+    public void Add(KeyValuePair<string, string[]> item) => Add(item.Key, item.Value);
 
-    public bool Remove(KeyValuePair<string, string[]> item) => throw ReadOnly();
+    public bool Remove(string key) => Writable().Remove(key);
 
-    public void Clear() => throw ReadOnly();
+    public bool Remove(KeyValuePair<string, string[]> item) => Remove(item.Key);
+
+    public void Clear() => Writable().Clear();
 
     private static string[] Strings(StringValues values) => values.ToArray()!;
 
-    private static NotSupportedException ReadOnly() => new("The request headers are read-only.");
+    private IHeaderDictionary Writable() =>
+        _readOnly ? throw new NotSupportedException("The request headers are read-only.") : _headers;
 }
