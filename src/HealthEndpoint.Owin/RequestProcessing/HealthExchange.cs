@@ -101,7 +101,7 @@ internal readonly struct HealthRequest
     /// <summary>The request's cancellation; read for the metrics page only.</summary>
     public CancellationToken Cancelled { get; }
 
-    /// <summary>False for HEAD: the headers of a GET, no body.</summary>
+    /// <summary>False for HEAD: the answer's headers, no body.</summary>
     public bool IncludeBody => Method == "GET";
 }
 
@@ -110,10 +110,11 @@ internal readonly struct HealthRequest
 /// <see cref="CacheControl"/> and <see cref="ContentTypeOptions"/> headers, and a 405 the <see cref="AllowedMethods"/>.
 /// </summary>
 /// <remarks>
-/// The default value is <see cref="NotMine"/>: not a health path, the app answers. No answer ever carries anything
-/// that is not set here (no cookies, no exception text).
+/// Immutable and shared: the ping answer, the empty ones and each run's status answer are made once. A HEAD request
+/// gets the same answer; its writer sends the headers (Content-Length included) without the body. No answer carries
+/// anything that is not set here (no cookies, no exception text).
 /// </remarks>
-internal readonly struct HealthAnswer
+internal sealed class HealthAnswer
 {
     /// <summary>The Cache-Control of every answer: a probe must never see a cached one.</summary>
     public const string CacheControl = "no-store, no-cache";
@@ -127,28 +128,25 @@ internal readonly struct HealthAnswer
     public const string Json = "application/json";
     public const string Text = "text/plain; charset=utf-8";
 
-    private static readonly byte[] NoBody = Array.Empty<byte>();
+    /// <summary>Not a health path: nothing to write, the app answers.</summary>
+    public static readonly HealthAnswer NotMine = new(0, null, Array.Empty<byte>());
 
-    public HealthAnswer(int statusCode, string? contentType, byte[] body, string contentLength, bool includeBody)
+    /// <summary>An empty 404: an unknown check name, or a client outside the allowed networks.</summary>
+    public static readonly HealthAnswer NotFound = new(404, null, Array.Empty<byte>());
+
+    /// <summary>An empty 405 that lists the <see cref="AllowedMethods"/>.</summary>
+    public static readonly HealthAnswer MethodNotAllowed = new(405, null, Array.Empty<byte>());
+
+    /// <summary>An empty 500: a metrics page that failed; why is in the log, never in the answer.</summary>
+    public static readonly HealthAnswer ServerError = new(500, null, Array.Empty<byte>());
+
+    public HealthAnswer(int statusCode, string? contentType, byte[] body)
     {
         StatusCode = statusCode;
         ContentType = contentType;
         Body = body;
-        ContentLength = contentLength;
-        IncludeBody = includeBody;
+        ContentLength = body.Length.ToString(CultureInfo.InvariantCulture);
     }
-
-    /// <summary>Not a health path: nothing to write, the app answers.</summary>
-    public static HealthAnswer NotMine => default;
-
-    /// <summary>An empty 404: an unknown check name, or a client outside the allowed networks.</summary>
-    public static HealthAnswer NotFound => Empty(404);
-
-    /// <summary>An empty 405 that lists the <see cref="AllowedMethods"/>.</summary>
-    public static HealthAnswer MethodNotAllowed => Empty(405);
-
-    /// <summary>An empty 500: a metrics page that failed; why is in the log, never in the answer.</summary>
-    public static HealthAnswer ServerError => Empty(500);
 
     /// <summary>0 for <see cref="NotMine"/>, else the HTTP status code.</summary>
     public int StatusCode { get; }
@@ -161,14 +159,8 @@ internal readonly struct HealthAnswer
     /// <summary>The body length, formatted for the Content-Length header (also sent with HEAD).</summary>
     public string ContentLength { get; }
 
-    /// <summary>False for HEAD: the same headers, no body.</summary>
-    public bool IncludeBody { get; }
-
     /// <summary>A rendered body: 200 when healthy, else 503.</summary>
-    public static HealthAnswer Rendered(bool healthy, string contentType, byte[] body, bool includeBody) =>
-        new(healthy ? 200 : 503, contentType, body, body.Length.ToString(CultureInfo.InvariantCulture), includeBody);
-
-    private static HealthAnswer Empty(int statusCode) => new(statusCode, null, NoBody, "0", includeBody: false);
+    public static HealthAnswer Rendered(bool healthy, string contentType, byte[] body) => new(healthy ? 200 : 503, contentType, body);
 }
 
 /// <summary>

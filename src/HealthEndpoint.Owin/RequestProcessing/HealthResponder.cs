@@ -18,7 +18,7 @@ using Results = IReadOnlyList<CheckResult>;
 /// </remarks>
 internal sealed class HealthResponder
 {
-    private static readonly byte[] PongBody = Encoding.ASCII.GetBytes("pong");
+    private static readonly HealthAnswer Pong = new(200, HealthAnswer.Text, Encoding.ASCII.GetBytes("pong"));
     private static readonly Results NoChecks = Array.Empty<CheckResult>();
     private static readonly Results Alive = [new(CheckNames.Ping, CheckOutcome.Ok)];
     private static readonly Results Started = [new(CheckNames.Started, CheckOutcome.Ok)];
@@ -86,10 +86,10 @@ internal sealed class HealthResponder
         switch (kind)
         {
             case HealthRouteKind.Metrics:
-                return new(_metricsPage!.AnswerAsync(request.IncludeBody, request.Cancelled));
+                return new(_metricsPage!.AnswerAsync(request.Cancelled));
             case HealthRouteKind.Ping:
                 return new(request.Format == HealthFormat.Compact
-                    ? new HealthAnswer(200, HealthAnswer.Text, PongBody, "4", request.IncludeBody)
+                    ? Pong
                     : Render(request, NoChecks, healthy: true));
             case HealthRouteKind.Live:
                 return new(Render(request, Alive, healthy: true));
@@ -120,7 +120,7 @@ internal sealed class HealthResponder
         // The answer a load balancer asks for most: the whole run, compact, nothing excluded; the run's own bytes.
         if (request.Format == HealthFormat.Compact && request.Route.Check is null && request.Query?.ExcludesAny != true)
         {
-            return new HealthAnswer(run.Healthy ? 200 : 503, HealthAnswer.Json, run.StatusDocument, run.StatusDocumentLength, request.IncludeBody);
+            return run.StatusAnswer;
         }
 
         var selected = Select(run.Checks, request.Route.Check, request.Query);
@@ -135,7 +135,7 @@ internal sealed class HealthResponder
             HealthFormat.Compact => (HealthAnswer.Json, StatusJson.Encode(checks, healthy)),
             _ => (HealthAnswer.Text, KubernetesTextBody.Encode(TextName(request.Route.Kind), checks, healthy, request.Query?.Verbose == true)),
         };
-        return HealthAnswer.Rendered(healthy, contentType, body, request.IncludeBody);
+        return HealthAnswer.Rendered(healthy, contentType, body);
     }
 
     private string TextName(HealthRouteKind kind) => kind switch
