@@ -53,19 +53,24 @@ public sealed partial class HealthEndpointMiddleware
             ? HealthFormat.HealthJson
             : kind is HealthRouteKind.Ping or HealthRouteKind.Status ? HealthFormat.Compact : HealthFormat.KubernetesText;
         var query = _readsQuery && kind != HealthRouteKind.Ping ? HealthQuery.Parse(Text(environment, OwinKeys.RequestQueryString)) : null;
-        var appDisposing = kind is HealthRouteKind.Status or HealthRouteKind.Ready or HealthRouteKind.Startup
-            ? Token(environment, OwinKeys.HostOnAppDisposing) : null;
-        var cancelled = kind == HealthRouteKind.Metrics ? Token(environment, OwinKeys.CallCancelled) : null;
+        CancellationToken appDisposing = default, cancelled = default;
+        var hasAppDisposing = kind is HealthRouteKind.Status or HealthRouteKind.Ready or HealthRouteKind.Startup
+            && Token(environment, OwinKeys.HostOnAppDisposing, out appDisposing);
+        _ = kind == HealthRouteKind.Metrics && Token(environment, OwinKeys.CallCancelled, out cancelled);
         return _readsClient
-            ? new(route, Text(environment, OwinKeys.RequestMethod), format, query, appDisposing, Text(environment, OwinKeys.RemoteIpAddress), OwinHeaders.Find(environment, ForwardedFor.HeaderName), cancelled ?? default)
-            : new(route, Text(environment, OwinKeys.RequestMethod), format, query, appDisposing, cancelled: cancelled ?? default);
+            ? new(route, Text(environment, OwinKeys.RequestMethod), format, query, Text(environment, OwinKeys.RemoteIpAddress), OwinHeaders.Find(environment, ForwardedFor.HeaderName), hasAppDisposing, appDisposing, cancelled)
+            : new(route, Text(environment, OwinKeys.RequestMethod), format, query, null, null, hasAppDisposing, appDisposing, cancelled);
     }
 
     private static string? Text(IDictionary<string, object> environment, string key) =>
         environment.TryGetValue(key, out var value) ? value as string : null;
 
-    private static CancellationToken? Token(IDictionary<string, object> environment, string key) =>
-        environment.TryGetValue(key, out var value) && value is CancellationToken token ? token : null;
+    private static bool Token(IDictionary<string, object> environment, string key, out CancellationToken token)
+    {
+        var found = environment.TryGetValue(key, out var value) && value is CancellationToken;
+        token = found ? (CancellationToken)value! : default;
+        return found;
+    }
 
     // The one writer: any answer into the OWIN response. Header values are new arrays for every response, because the
     // OWIN contract lets anything downstream (a server, an outer middleware) change them in place. No owin.CallCancelled

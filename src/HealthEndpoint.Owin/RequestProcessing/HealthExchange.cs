@@ -64,33 +64,44 @@ internal readonly struct HealthRequest
         string? method,
         HealthFormat format,
         HealthQuery? query,
-        CancellationToken? appDisposing = null,
-        string? remoteAddress = null,
-        string[]? forwardedFor = null,
-        CancellationToken cancelled = default)
+        string? remoteAddress,
+        string[]? forwardedFor,
+        bool hasAppDisposing,
+        CancellationToken appDisposing,
+        CancellationToken cancelled)
     {
         Route = route;
-        Method = method;
         Format = format;
         Query = query;
+        HasAppDisposing = hasAppDisposing;
         AppDisposing = appDisposing;
         RemoteAddress = remoteAddress;
         ForwardedFor = forwardedFor;
         Cancelled = cancelled;
+
+        // HTTP methods are case-sensitive (RFC 9110 section 9.1): "get" is not GET, and gets 405 like any other.
+        IncludeBody = method == "GET";
+        IsGetOrHead = IncludeBody || method == "HEAD";
     }
 
     public HealthRoute Route { get; }
-
-    /// <summary>The HTTP method, case-sensitive (RFC 9110 section 9.1): "get" is not GET.</summary>
-    public string? Method { get; }
 
     public HealthFormat Format { get; }
 
     /// <summary><c>?verbose</c> and <c>?exclude</c>; <see langword="null"/> when none (always, unless <see cref="HealthEndpointOptions.ProbeQueries"/> is on).</summary>
     public HealthQuery? Query { get; }
 
-    /// <summary>The host's <c>host.OnAppDisposing</c> in this request; read for the routes that depend on the host's state.</summary>
-    public CancellationToken? AppDisposing { get; }
+    /// <summary>True for GET; false for HEAD: the answer's headers, no body.</summary>
+    public bool IncludeBody { get; }
+
+    /// <summary>True for GET and HEAD, the methods the health paths take.</summary>
+    public bool IsGetOrHead { get; }
+
+    /// <summary>Whether the request carried the host's <c>host.OnAppDisposing</c>; read for the routes that depend on the host's state.</summary>
+    public bool HasAppDisposing { get; }
+
+    /// <summary>The host's <c>host.OnAppDisposing</c> when <see cref="HasAppDisposing"/>.</summary>
+    public CancellationToken AppDisposing { get; }
 
     /// <summary>The peer's address; read when the allowlist is on.</summary>
     public string? RemoteAddress { get; }
@@ -100,9 +111,6 @@ internal readonly struct HealthRequest
 
     /// <summary>The request's cancellation; read for the metrics page only.</summary>
     public CancellationToken Cancelled { get; }
-
-    /// <summary>False for HEAD: the answer's headers, no body.</summary>
-    public bool IncludeBody => Method == "GET";
 }
 
 /// <summary>

@@ -78,7 +78,7 @@ internal sealed class HealthResponder
             return new(HealthAnswer.NotFound);
         }
 
-        if (request.Method is not ("GET" or "HEAD"))
+        if (!request.IsGetOrHead)
         {
             return new(HealthAnswer.MethodNotAllowed);
         }
@@ -96,7 +96,8 @@ internal sealed class HealthResponder
         }
 
         // Startup, status, readiness and per-check answers depend on the host's state.
-        var host = _lifecycle.Observe(request.AppDisposing ?? _startupToken);
+        var host = request.HasAppDisposing ? _lifecycle.Observe(request.AppDisposing)
+            : _startupToken is { } startupToken ? _lifecycle.Observe(startupToken) : _lifecycle.State;
         if (kind == HealthRouteKind.Startup)
         {
             var started = host != HostState.Starting;
