@@ -110,16 +110,25 @@ internal sealed class HealthResponder
         }
 
         var run = _runner.GetRunAsync();
-        return run.IsCompleted ? new(Answer(request, run.Result)) : new(AnswerWhenRunAsync(request, run));
+        if (!run.IsCompleted)
+        {
+            return new(AnswerWhenRunAsync(request, run));
+        }
+
+        // The answer a load balancer asks for most, at once: the whole run, compact, nothing excluded.
+        var finished = run.Result;
+        return new(IsWholeCompactStatus(request) ? finished.StatusAnswer : Answer(request, finished));
     }
+
+    private static bool IsWholeCompactStatus(in HealthRequest request) =>
+        request.Format == HealthFormat.Compact && request.Route.Check is null && request.Query?.ExcludesAny != true;
 
     private async Task<HealthAnswer> AnswerWhenRunAsync(HealthRequest request, Task<CheckRun> run) =>
         Answer(request, await run.ConfigureAwait(false));
 
     private HealthAnswer Answer(in HealthRequest request, CheckRun run)
     {
-        // The answer a load balancer asks for most: the whole run, compact, nothing excluded; the run's own bytes.
-        if (request.Format == HealthFormat.Compact && request.Route.Check is null && request.Query?.ExcludesAny != true)
+        if (IsWholeCompactStatus(request))
         {
             return run.StatusAnswer;
         }
