@@ -37,24 +37,24 @@ public sealed class HealthEndpointLifecycle
     /// Reads what a health request says about its host through <c>host.OnAppDisposing</c> (the request's token, else
     /// the startup properties'): a host delivered it, so it has started; a cancelled token means its stop has begun.
     /// </summary>
-    /// <param name="appDisposing">The host's token; <see langword="null"/> when the host reports through the methods below.</param>
+    /// <param name="appDisposing">The host's token.</param>
     /// <returns>The state after what the request said: what the answer depends on.</returns>
-    internal HostState Observe(CancellationToken? appDisposing)
+    internal HostState Observe(CancellationToken appDisposing)
     {
-        if (appDisposing is { } token)
+        if (appDisposing.IsCancellationRequested)
         {
-            if (token.IsCancellationRequested)
-            {
-                BeginDraining();
-            }
-            else if (Volatile.Read(ref _state) == Starting)
-            {
-                MarkStarted();
-            }
+            BeginDraining();
+        }
+        else if (Volatile.Read(ref _state) == Starting)
+        {
+            MarkStarted();
         }
 
-        return (HostState)Volatile.Read(ref _state);
+        return State;
     }
+
+    /// <summary>The state as the host last reported it (a host without <c>host.OnAppDisposing</c> reports through the methods below).</summary>
+    internal HostState State => (HostState)Volatile.Read(ref _state);
 
     /// <summary>Begins draining as soon as <paramref name="appDisposing"/> (the startup properties' token) is cancelled, not only on the next health request.</summary>
     internal void Follow(CancellationToken appDisposing) =>

@@ -35,12 +35,15 @@ public sealed partial class HealthEndpointMiddleware
     // Read once, decide once (the responder), count the answer returned, write once.
     private Task Answer(IDictionary<string, object> environment, HealthRoute route)
     {
-        var answer = _responder.AnswerAsync(Read(environment, route));
-        return answer.IsCompletedSuccessfully ? Write(environment, route.Kind, answer.Result) : WriteWhenAnsweredAsync(environment, route.Kind, answer);
+        var request = Read(environment, route);
+        var answer = _responder.AnswerAsync(request);
+        return answer.IsCompletedSuccessfully
+            ? Write(environment, route.Kind, answer.Result, request.IncludeBody)
+            : WriteWhenAnsweredAsync(environment, route.Kind, answer, request.IncludeBody);
     }
 
-    private async Task WriteWhenAnsweredAsync(IDictionary<string, object> environment, HealthRouteKind route, ValueTask<HealthAnswer> answer) =>
-        await Write(environment, route, await answer.ConfigureAwait(false)).ConfigureAwait(false);
+    private async Task WriteWhenAnsweredAsync(IDictionary<string, object> environment, HealthRouteKind route, ValueTask<HealthAnswer> answer, bool includeBody) =>
+        await Write(environment, route, await answer.ConfigureAwait(false), includeBody).ConfigureAwait(false);
 
     // Each optional part only when its option is on or its route needs it: with the defaults, a ping reads the method only.
     private HealthRequest Read(IDictionary<string, object> environment, HealthRoute route)
@@ -50,24 +53,29 @@ public sealed partial class HealthEndpointMiddleware
             ? HealthFormat.HealthJson
             : kind is HealthRouteKind.Ping or HealthRouteKind.Status ? HealthFormat.Compact : HealthFormat.KubernetesText;
         var query = _readsQuery && kind != HealthRouteKind.Ping ? HealthQuery.Parse(Text(environment, OwinKeys.RequestQueryString)) : null;
-        var appDisposing = kind is HealthRouteKind.Status or HealthRouteKind.Ready or HealthRouteKind.Startup
-            ? Token(environment, OwinKeys.HostOnAppDisposing) : null;
-        var cancelled = kind == HealthRouteKind.Metrics ? Token(environment, OwinKeys.CallCancelled) : null;
+        CancellationToken appDisposing = default, cancelled = default;
+        var hasAppDisposing = kind is HealthRouteKind.Status or HealthRouteKind.Ready or HealthRouteKind.Startup
+            && Token(environment, OwinKeys.HostOnAppDisposing, out appDisposing);
+        _ = kind == HealthRouteKind.Metrics && Token(environment, OwinKeys.CallCancelled, out cancelled);
         return _readsClient
-            ? new(route, Text(environment, OwinKeys.RequestMethod), format, query, appDisposing, Text(environment, OwinKeys.RemoteIpAddress), OwinHeaders.Find(environment, ForwardedFor.HeaderName), cancelled ?? default)
-            : new(route, Text(environment, OwinKeys.RequestMethod), format, query, appDisposing, cancelled: cancelled ?? default);
+            ? new(route, Text(environment, OwinKeys.RequestMethod), format, query, Text(environment, OwinKeys.RemoteIpAddress), OwinHeaders.Find(environment, ForwardedFor.HeaderName), hasAppDisposing, appDisposing, cancelled)
+            : new(route, Text(environment, OwinKeys.RequestMethod), format, query, null, null, hasAppDisposing, appDisposing, cancelled);
     }
 
     private static string? Text(IDictionary<string, object> environment, string key) =>
         environment.TryGetValue(key, out var value) ? value as string : null;
 
-    private static CancellationToken? Token(IDictionary<string, object> environment, string key) =>
-        environment.TryGetValue(key, out var value) && value is CancellationToken token ? token : null;
+    private static bool Token(IDictionary<string, object> environment, string key, out CancellationToken token)
+    {
+        var found = environment.TryGetValue(key, out var value) && value is CancellationToken;
+        token = found ? (CancellationToken)value! : default;
+        return found;
+    }
 
     // The one writer: any answer into the OWIN response. Header values are new arrays for every response, because the
     // OWIN contract lets anything downstream (a server, an outer middleware) change them in place. No owin.CallCancelled
     // for the write: every body is small and complete, and a server that loses the client fails the write anyway.
-    private Task Write(IDictionary<string, object> environment, HealthRouteKind route, in HealthAnswer answer)
+    private Task Write(IDictionary<string, object> environment, HealthRouteKind route, HealthAnswer answer, bool includeBody)
     {
         if (_metrics.CountsRequests)
         {
@@ -89,6 +97,8 @@ public sealed partial class HealthEndpointMiddleware
         headers["Content-Length"] = new[] { answer.ContentLength };
         headers["Cache-Control"] = new[] { HealthAnswer.CacheControl };
         headers["X-Content-Type-Options"] = new[] { HealthAnswer.ContentTypeOptions };
-        return answer.IncludeBody ? ((Stream)environment[OwinKeys.ResponseBody]).WriteAsync(answer.Body, 0, answer.Body.Length) : Task.CompletedTask;
+        return includeBody && answer.Body.Length > 0
+            ? ((Stream)environment[OwinKeys.ResponseBody]).WriteAsync(answer.Body, 0, answer.Body.Length)
+            : Task.CompletedTask;
     }
 }

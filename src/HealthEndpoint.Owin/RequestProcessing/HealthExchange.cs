@@ -64,33 +64,44 @@ internal readonly struct HealthRequest
         string? method,
         HealthFormat format,
         HealthQuery? query,
-        CancellationToken? appDisposing = null,
-        string? remoteAddress = null,
-        string[]? forwardedFor = null,
-        CancellationToken cancelled = default)
+        string? remoteAddress,
+        string[]? forwardedFor,
+        bool hasAppDisposing,
+        CancellationToken appDisposing,
+        CancellationToken cancelled)
     {
         Route = route;
-        Method = method;
         Format = format;
         Query = query;
+        HasAppDisposing = hasAppDisposing;
         AppDisposing = appDisposing;
         RemoteAddress = remoteAddress;
         ForwardedFor = forwardedFor;
         Cancelled = cancelled;
+
+        // HTTP methods are case-sensitive (RFC 9110 section 9.1): "get" is not GET, and gets 405 like any other.
+        IncludeBody = method == "GET";
+        IsGetOrHead = IncludeBody || method == "HEAD";
     }
 
     public HealthRoute Route { get; }
-
-    /// <summary>The HTTP method, case-sensitive (RFC 9110 section 9.1): "get" is not GET.</summary>
-    public string? Method { get; }
 
     public HealthFormat Format { get; }
 
     /// <summary><c>?verbose</c> and <c>?exclude</c>; <see langword="null"/> when none (always, unless <see cref="HealthEndpointOptions.ProbeQueries"/> is on).</summary>
     public HealthQuery? Query { get; }
 
-    /// <summary>The host's <c>host.OnAppDisposing</c> in this request; read for the routes that depend on the host's state.</summary>
-    public CancellationToken? AppDisposing { get; }
+    /// <summary>True for GET; false for HEAD: the answer's headers, no body.</summary>
+    public bool IncludeBody { get; }
+
+    /// <summary>True for GET and HEAD, the methods the health paths take.</summary>
+    public bool IsGetOrHead { get; }
+
+    /// <summary>Whether the request carried the host's <c>host.OnAppDisposing</c>; read for the routes that depend on the host's state.</summary>
+    public bool HasAppDisposing { get; }
+
+    /// <summary>The host's <c>host.OnAppDisposing</c> when <see cref="HasAppDisposing"/>.</summary>
+    public CancellationToken AppDisposing { get; }
 
     /// <summary>The peer's address; read when the allowlist is on.</summary>
     public string? RemoteAddress { get; }
@@ -100,9 +111,6 @@ internal readonly struct HealthRequest
 
     /// <summary>The request's cancellation; read for the metrics page only.</summary>
     public CancellationToken Cancelled { get; }
-
-    /// <summary>False for HEAD: the headers of a GET, no body.</summary>
-    public bool IncludeBody => Method == "GET";
 }
 
 /// <summary>
@@ -110,10 +118,11 @@ internal readonly struct HealthRequest
 /// <see cref="CacheControl"/> and <see cref="ContentTypeOptions"/> headers, and a 405 the <see cref="AllowedMethods"/>.
 /// </summary>
 /// <remarks>
-/// The default value is <see cref="NotMine"/>: not a health path, the app answers. No answer ever carries anything
-/// that is not set here (no cookies, no exception text).
+/// Immutable and shared: the ping answer, the empty ones and each run's status answer are made once. A HEAD request
+/// gets the same answer; its writer sends the headers (Content-Length included) without the body. No answer carries
+/// anything that is not set here (no cookies, no exception text).
 /// </remarks>
-internal readonly struct HealthAnswer
+internal sealed class HealthAnswer
 {
     /// <summary>The Cache-Control of every answer: a probe must never see a cached one.</summary>
     public const string CacheControl = "no-store, no-cache";
@@ -127,28 +136,25 @@ internal readonly struct HealthAnswer
     public const string Json = "application/json";
     public const string Text = "text/plain; charset=utf-8";
 
-    private static readonly byte[] NoBody = Array.Empty<byte>();
+    /// <summary>Not a health path: nothing to write, the app answers.</summary>
+    public static readonly HealthAnswer NotMine = new(0, null, Array.Empty<byte>());
 
-    public HealthAnswer(int statusCode, string? contentType, byte[] body, string contentLength, bool includeBody)
+    /// <summary>An empty 404: an unknown check name, or a client outside the allowed networks.</summary>
+    public static readonly HealthAnswer NotFound = new(404, null, Array.Empty<byte>());
+
+    /// <summary>An empty 405 that lists the <see cref="AllowedMethods"/>.</summary>
+    public static readonly HealthAnswer MethodNotAllowed = new(405, null, Array.Empty<byte>());
+
+    /// <summary>An empty 500: a metrics page that failed; why is in the log, never in the answer.</summary>
+    public static readonly HealthAnswer ServerError = new(500, null, Array.Empty<byte>());
+
+    public HealthAnswer(int statusCode, string? contentType, byte[] body)
     {
         StatusCode = statusCode;
         ContentType = contentType;
         Body = body;
-        ContentLength = contentLength;
-        IncludeBody = includeBody;
+        ContentLength = body.Length.ToString(CultureInfo.InvariantCulture);
     }
-
-    /// <summary>Not a health path: nothing to write, the app answers.</summary>
-    public static HealthAnswer NotMine => default;
-
-    /// <summary>An empty 404: an unknown check name, or a client outside the allowed networks.</summary>
-    public static HealthAnswer NotFound => Empty(404);
-
-    /// <summary>An empty 405 that lists the <see cref="AllowedMethods"/>.</summary>
-    public static HealthAnswer MethodNotAllowed => Empty(405);
-
-    /// <summary>An empty 500: a metrics page that failed; why is in the log, never in the answer.</summary>
-    public static HealthAnswer ServerError => Empty(500);
 
     /// <summary>0 for <see cref="NotMine"/>, else the HTTP status code.</summary>
     public int StatusCode { get; }
@@ -161,14 +167,8 @@ internal readonly struct HealthAnswer
     /// <summary>The body length, formatted for the Content-Length header (also sent with HEAD).</summary>
     public string ContentLength { get; }
 
-    /// <summary>False for HEAD: the same headers, no body.</summary>
-    public bool IncludeBody { get; }
-
     /// <summary>A rendered body: 200 when healthy, else 503.</summary>
-    public static HealthAnswer Rendered(bool healthy, string contentType, byte[] body, bool includeBody) =>
-        new(healthy ? 200 : 503, contentType, body, body.Length.ToString(CultureInfo.InvariantCulture), includeBody);
-
-    private static HealthAnswer Empty(int statusCode) => new(statusCode, null, NoBody, "0", includeBody: false);
+    public static HealthAnswer Rendered(bool healthy, string contentType, byte[] body) => new(healthy ? 200 : 503, contentType, body);
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ using Results = IReadOnlyList<CheckResult>;
 /// </remarks>
 internal sealed class HealthResponder
 {
-    private static readonly byte[] PongBody = Encoding.ASCII.GetBytes("pong");
+    private static readonly HealthAnswer Pong = new(200, HealthAnswer.Text, Encoding.ASCII.GetBytes("pong"));
     private static readonly Results NoChecks = Array.Empty<CheckResult>();
     private static readonly Results Alive = [new(CheckNames.Ping, CheckOutcome.Ok)];
     private static readonly Results Started = [new(CheckNames.Started, CheckOutcome.Ok)];
@@ -78,7 +78,7 @@ internal sealed class HealthResponder
             return new(HealthAnswer.NotFound);
         }
 
-        if (request.Method is not ("GET" or "HEAD"))
+        if (!request.IsGetOrHead)
         {
             return new(HealthAnswer.MethodNotAllowed);
         }
@@ -86,17 +86,18 @@ internal sealed class HealthResponder
         switch (kind)
         {
             case HealthRouteKind.Metrics:
-                return new(_metricsPage!.AnswerAsync(request.IncludeBody, request.Cancelled));
+                return new(_metricsPage!.AnswerAsync(request.Cancelled));
             case HealthRouteKind.Ping:
                 return new(request.Format == HealthFormat.Compact
-                    ? new HealthAnswer(200, HealthAnswer.Text, PongBody, "4", request.IncludeBody)
+                    ? Pong
                     : Render(request, NoChecks, healthy: true));
             case HealthRouteKind.Live:
                 return new(Render(request, Alive, healthy: true));
         }
 
         // Startup, status, readiness and per-check answers depend on the host's state.
-        var host = _lifecycle.Observe(request.AppDisposing ?? _startupToken);
+        var host = request.HasAppDisposing ? _lifecycle.Observe(request.AppDisposing)
+            : _startupToken is { } startupToken ? _lifecycle.Observe(startupToken) : _lifecycle.State;
         if (kind == HealthRouteKind.Startup)
         {
             var started = host != HostState.Starting;
@@ -109,18 +110,27 @@ internal sealed class HealthResponder
         }
 
         var run = _runner.GetRunAsync();
-        return run.IsCompleted ? new(Answer(request, run.Result)) : new(AnswerWhenRunAsync(request, run));
+        if (!run.IsCompleted)
+        {
+            return new(AnswerWhenRunAsync(request, run));
+        }
+
+        // The answer a load balancer asks for most, at once: the whole run, compact, nothing excluded.
+        var finished = run.Result;
+        return new(IsWholeCompactStatus(request) ? finished.StatusAnswer : Answer(request, finished));
     }
+
+    private static bool IsWholeCompactStatus(in HealthRequest request) =>
+        request.Format == HealthFormat.Compact && request.Route.Check is null && request.Query?.ExcludesAny != true;
 
     private async Task<HealthAnswer> AnswerWhenRunAsync(HealthRequest request, Task<CheckRun> run) =>
         Answer(request, await run.ConfigureAwait(false));
 
     private HealthAnswer Answer(in HealthRequest request, CheckRun run)
     {
-        // The answer a load balancer asks for most: the whole run, compact, nothing excluded; the run's own bytes.
-        if (request.Format == HealthFormat.Compact && request.Route.Check is null && request.Query?.ExcludesAny != true)
+        if (IsWholeCompactStatus(request))
         {
-            return new HealthAnswer(run.Healthy ? 200 : 503, HealthAnswer.Json, run.StatusDocument, run.StatusDocumentLength, request.IncludeBody);
+            return run.StatusAnswer;
         }
 
         var selected = Select(run.Checks, request.Route.Check, request.Query);
@@ -135,7 +145,7 @@ internal sealed class HealthResponder
             HealthFormat.Compact => (HealthAnswer.Json, StatusJson.Encode(checks, healthy)),
             _ => (HealthAnswer.Text, KubernetesTextBody.Encode(TextName(request.Route.Kind), checks, healthy, request.Query?.Verbose == true)),
         };
-        return HealthAnswer.Rendered(healthy, contentType, body, request.IncludeBody);
+        return HealthAnswer.Rendered(healthy, contentType, body);
     }
 
     private string TextName(HealthRouteKind kind) => kind switch

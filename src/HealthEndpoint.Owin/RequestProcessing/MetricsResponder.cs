@@ -25,13 +25,13 @@ internal sealed class MetricsResponder
         _logger = logger;
     }
 
-    public async Task<HealthAnswer> AnswerAsync(bool includeBody, CancellationToken cancellationToken)
+    public async Task<HealthAnswer> AnswerAsync(CancellationToken cancellationToken)
     {
         try
         {
             using var buffer = new MemoryStream();
             await _page.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return HealthAnswer.Rendered(healthy: true, _page.ContentType, buffer.ToArray(), includeBody);
+            return HealthAnswer.Rendered(healthy: true, _page.ContentType, buffer.ToArray());
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {

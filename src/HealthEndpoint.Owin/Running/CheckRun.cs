@@ -1,12 +1,11 @@
 using System.Collections.Generic;
-using System.Globalization;
 
 namespace HealthEndpoint.Owin;
 
 /// <summary>A finished check run: every check's result, sorted ordinally by name, and its compact status document.</summary>
 /// <remarks>
-/// The document is encoded once, when the run is made: the runner hands the same run to every status request while
-/// it is fresh, so the runner's current run is the one cache of the answer most probes ask for.
+/// The status document is encoded once, when the run is made: the runner hands the same run to every status request
+/// while it is fresh, so the runner's current run is the one cache of the answer most probes ask for.
 /// </remarks>
 internal sealed class CheckRun
 {
@@ -14,8 +13,7 @@ internal sealed class CheckRun
     {
         Healthy = healthy;
         Checks = checks;
-        StatusDocument = StatusJson.Encode(checks, healthy);
-        StatusDocumentLength = StatusDocument.Length.ToString(CultureInfo.InvariantCulture);
+        StatusAnswer = HealthAnswer.Rendered(healthy, HealthAnswer.Json, StatusJson.Encode(checks, healthy));
     }
 
     /// <summary>True when no check failed.</summary>
@@ -24,11 +22,8 @@ internal sealed class CheckRun
     /// <summary>Every check's result, sorted ordinally by name (the order every rendering shows).</summary>
     public IReadOnlyList<CheckResult> Checks { get; }
 
-    /// <summary>The compact status document of the whole run (<see cref="StatusJson"/>).</summary>
-    public byte[] StatusDocument { get; }
-
-    /// <summary>The document's length, formatted for the Content-Length header.</summary>
-    public string StatusDocumentLength { get; }
+    /// <summary>The answer to a status request for the whole run: the compact document (<see cref="StatusJson"/>), 200 or 503.</summary>
+    public HealthAnswer StatusAnswer { get; }
 
     /// <summary>Sorts <paramref name="results"/> by name and records whether the run is healthy.</summary>
     public static CheckRun Create(IEnumerable<CheckResult> results)
