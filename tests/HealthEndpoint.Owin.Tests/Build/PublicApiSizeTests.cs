@@ -32,8 +32,8 @@ public sealed class PublicApiSizeTests
     [Test]
     public void PublicApiFiles_OwinPackagesTogether_WithinTheBudget()
     {
-        // HealthEndpoint.AspNetCore keeps its own budget (AspNetCorePublicApiSizeTests); this one stays the OWIN packages'.
-        var perPackage = DeclaredLines(Repository.SourceFiles("PublicAPI.*.txt").Where(file => file.File.Split('/')[1] != "HealthEndpoint.AspNetCore"));
+        // HealthEndpoint.AspNetCore keeps its own budget (the next test); this one stays the OWIN packages'.
+        var perPackage = DeclaredLines(Repository.SourceFiles("PublicAPI.*.txt").Where(file => file.File.Split('/')[1] != AspNetCore));
 
         var owin = perPackage.Where(package => OwinPackages.Contains(package.Key)).ToList();
         var total = owin.Sum(package => package.Value);
