@@ -30,6 +30,10 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
     private const int StartAttempts = 5;
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
+    // Accept loops waiting for requests: one per processor, at least two, so that one loop busy handing a request on
+    // never leaves the listener without a waiting accept. MaxConcurrentRequests, not this, bounds the work.
+    private static readonly int AcceptLoopCount = Math.Max(2, Environment.ProcessorCount);
+
     private System.Net.HttpListener _listener;
     private readonly PrefixTable _prefixes;
     private readonly RequestBodyLimits _bodyLimits;
@@ -56,9 +60,9 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
             throw new ArgumentException(problem, nameof(options));
         }
 
-        if (options.MaxConcurrentRequests < 1 || options.AcceptLoops < 1)
+        if (options.MaxConcurrentRequests < 1)
         {
-            throw new ArgumentException("MaxConcurrentRequests and AcceptLoops must be positive.", nameof(options));
+            throw new ArgumentException("MaxConcurrentRequests must be positive.", nameof(options));
         }
 
         if (options.MaxRequestBodySize is < 0 || !(options.MinRequestBodyDataRate >= 0))
@@ -93,7 +97,7 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         StartListener();
-        _acceptLoops = new Task[_options.AcceptLoops];
+        _acceptLoops = new Task[AcceptLoopCount];
         for (var i = 0; i < _acceptLoops.Length; i++)
         {
             _acceptLoops[i] = Task.Run(AcceptLoopAsync, CancellationToken.None);

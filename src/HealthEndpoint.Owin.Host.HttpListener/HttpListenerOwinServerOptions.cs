@@ -83,7 +83,4 @@ public sealed class HttpListenerOwinServerOptions
     /// second (Kestrel's). HttpListener itself has no such bound: a client trickling its body holds the request forever.
     /// </summary>
     public double MinRequestBodyDataRate { get; set; } = 240;
-
-    /// <summary>How many accept loops wait for requests. Default: one per processor, at least two.</summary>
-    public int AcceptLoops { get; set; } = Math.Max(2, Environment.ProcessorCount);
 }

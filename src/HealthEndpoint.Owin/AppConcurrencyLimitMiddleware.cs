@@ -25,9 +25,6 @@ using AppFunc = Func<IDictionary<string, object>, Task>;
 /// </remarks>
 public sealed class AppConcurrencyLimitMiddleware
 {
-    /// <summary>The default bound: 512 concurrent app requests.</summary>
-    public const int DefaultMaxConcurrentRequests = 512;
-
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
     private readonly AppFunc _next;

@@ -16,6 +16,9 @@ internal static class AppLimitSettings
     public const string MaxConcurrentRequestsKey = "App:MaxConcurrentRequests";
     public const string RetryAfterKey = "App:RetryAfter";
 
+    // The app's bound when the configuration names none (and the host admits twice as many).
+    private const int DefaultBound = 512;
+
     /// <summary>The bound and the <c>Retry-After</c> of its 503s.</summary>
     /// <exception cref="HealthEndpointConfigurationException">A value is invalid, or the bound is not below the host's limit.</exception>
     public static (int MaxConcurrentRequests, TimeSpan RetryAfter) Read(IConfiguration configuration)
@@ -26,7 +29,7 @@ internal static class AppLimitSettings
         if (string.IsNullOrWhiteSpace(value))
         {
             // Half of what the host admits leaves the other half for probes and 503s: 512 unless the open-file limit is low.
-            bound = (int)Math.Max(1, Math.Min(AppConcurrencyLimitMiddleware.DefaultMaxConcurrentRequests, hostLimit / 2));
+            bound = (int)Math.Max(1, Math.Min(DefaultBound, hostLimit / 2));
         }
         else if (!int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out bound) || bound < 1)
         {

@@ -171,7 +171,7 @@ public sealed class HostileClientTests
         {
             // What README's Endpoints section says beside the 405, checked against the answer itself.
             Assert.That(answer, Does.Contain("Content-Type: text/html").And.Contain("<h1>Length Required</h1>"));
-            Assert.That(ReadmeTryItTests.Readme().ReplaceLineEndings(" "), Does.Contain("on the HttpListener host a POST without `Content-Length` (`curl -X POST`) gets HttpListener's own HTML 411 Length Required before any OWIN code runs"));
+            Assert.That(ReadmeTryItTests.Readme().ReplaceLineEndings(" "), Does.Contain("on the HttpListener host, a POST or PUT with neither `Content-Length` nor `Transfer-Encoding` gets `HttpListener`'s own HTML 411 first"));
         }
     }
 }
