@@ -27,7 +27,11 @@ public sealed class HttpListenerOwinServerStartTests
     // Measured: with 8 loopback connectors, about 1 start in 200 meets the race, so a few thousand starts meet it
     // several times. Each time HttpListener.Start() threw, HttpListenerOwinServer logs StartRaced and starts a new listener:
     // those log entries are the control that the failure mode happened in this very run.
+    // Explicit: the race it provokes ended the whole test process again on a fresh-clone Test run (an unhandled
+    // exception in HttpListener's own accept callback), which no assertion can catch. Run it by name; moving it into a
+    // child process, so that such a crash is counted instead of fatal, is the open follow-up.
     [Test]
+    [Explicit("Provokes the managed HttpListener's start race, which can end the test process (docs/hosting.md).")]
     public async Task Start_WhileClientsConnect_SurvivesHttpListenerStartRaceAndServes()
     {
         using var logs = new RecordingLoggerFactory();
