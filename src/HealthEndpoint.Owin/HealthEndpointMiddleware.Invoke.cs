@@ -36,13 +36,13 @@ public sealed partial class HealthEndpointMiddleware
     private Task Answer(IDictionary<string, object> environment, HealthRoute route)
     {
         var request = Read(environment, route);
-        var answer = _responder.AnswerAsync(request);
-        return answer.IsCompletedSuccessfully
-            ? Write(environment, route.Kind, answer.Result, request.IncludeBody)
-            : WriteWhenAnsweredAsync(environment, route.Kind, answer, request.IncludeBody);
+        var answer = _responder.Answer(request, out var later);
+        return answer is not null
+            ? Write(environment, route.Kind, answer, request.IncludeBody)
+            : WriteWhenAnsweredAsync(environment, route.Kind, later!, request.IncludeBody);
     }
 
-    private async Task WriteWhenAnsweredAsync(IDictionary<string, object> environment, HealthRouteKind route, ValueTask<HealthAnswer> answer, bool includeBody) =>
+    private async Task WriteWhenAnsweredAsync(IDictionary<string, object> environment, HealthRouteKind route, Task<HealthAnswer> answer, bool includeBody) =>
         await Write(environment, route, await answer.ConfigureAwait(false), includeBody).ConfigureAwait(false);
 
     // Each optional part only when its option is on or its route needs it: with the defaults, a ping reads the method only.
@@ -52,25 +52,22 @@ public sealed partial class HealthEndpointMiddleware
         var format = _readsAccept && AcceptHeader.PrefersHealthJson(OwinHeaders.Find(environment, "Accept"))
             ? HealthFormat.HealthJson
             : kind is HealthRouteKind.Ping or HealthRouteKind.Status ? HealthFormat.Compact : HealthFormat.KubernetesText;
-        var query = _readsQuery && kind != HealthRouteKind.Ping ? HealthQuery.Parse(Text(environment, OwinKeys.RequestQueryString)) : null;
-        CancellationToken appDisposing = default, cancelled = default;
-        var hasAppDisposing = kind is HealthRouteKind.Status or HealthRouteKind.Ready or HealthRouteKind.Startup
-            && Token(environment, OwinKeys.HostOnAppDisposing, out appDisposing);
-        _ = kind == HealthRouteKind.Metrics && Token(environment, OwinKeys.CallCancelled, out cancelled);
-        return _readsClient
-            ? new(route, Text(environment, OwinKeys.RequestMethod), format, query, Text(environment, OwinKeys.RemoteIpAddress), OwinHeaders.Find(environment, ForwardedFor.HeaderName), hasAppDisposing, appDisposing, cancelled)
-            : new(route, Text(environment, OwinKeys.RequestMethod), format, query, null, null, hasAppDisposing, appDisposing, cancelled);
+        return new(
+            route,
+            Text(environment, OwinKeys.RequestMethod),
+            format,
+            _readsQuery && kind != HealthRouteKind.Ping ? HealthQuery.Parse(Text(environment, OwinKeys.RequestQueryString)) : null,
+            _readsClient ? Text(environment, OwinKeys.RemoteIpAddress) : null,
+            _readsClient ? OwinHeaders.Find(environment, ForwardedFor.HeaderName) : null,
+            kind is HealthRouteKind.Status or HealthRouteKind.Ready or HealthRouteKind.Startup ? Token(environment, OwinKeys.HostOnAppDisposing) : null,
+            kind == HealthRouteKind.Metrics ? Token(environment, OwinKeys.CallCancelled) ?? default : default);
     }
 
     private static string? Text(IDictionary<string, object> environment, string key) =>
         environment.TryGetValue(key, out var value) ? value as string : null;
 
-    private static bool Token(IDictionary<string, object> environment, string key, out CancellationToken token)
-    {
-        var found = environment.TryGetValue(key, out var value) && value is CancellationToken;
-        token = found ? (CancellationToken)value! : default;
-        return found;
-    }
+    private static CancellationToken? Token(IDictionary<string, object> environment, string key) =>
+        environment.TryGetValue(key, out var value) && value is CancellationToken token ? token : null;
 
     // The one writer: any answer into the OWIN response. Header values are new arrays for every response, because the
     // OWIN contract lets anything downstream (a server, an outer middleware) change them in place. No owin.CallCancelled
@@ -79,10 +76,10 @@ public sealed partial class HealthEndpointMiddleware
     {
         if (_metrics.CountsRequests)
         {
-            _metrics.Answered(route, answer.StatusCode);
+            _metrics.Answered(route, answer.BoxedStatusCode);
         }
 
-        environment[OwinKeys.ResponseStatusCode] = BoxedStatus.For(answer.StatusCode);
+        environment[OwinKeys.ResponseStatusCode] = answer.BoxedStatusCode;
         var headers = (IDictionary<string, string[]>)environment[OwinKeys.ResponseHeaders];
         if (answer.StatusCode == 405)
         {

@@ -103,12 +103,12 @@ internal sealed class HealthEndpointMetrics
     /// <summary>Whether anyone listens to the request counter; when not, answers are not wrapped at all.</summary>
     public bool CountsRequests => _requests.Enabled;
 
-    /// <summary>Counts a health answer of <paramref name="route"/> with its status code (callers check <see cref="CountsRequests"/> first).</summary>
-    public void Answered(HealthRouteKind route, int statusCode) =>
+    /// <summary>Counts a health answer of <paramref name="route"/> with its boxed status code (callers check <see cref="CountsRequests"/> first).</summary>
+    public void Answered(HealthRouteKind route, object statusCode) =>
         _requests.Add(
             1,
             new KeyValuePair<string, object?>(RouteTag, RouteName(route)),
-            new KeyValuePair<string, object?>(StatusCodeTag, BoxedStatus.For(statusCode)));
+            new KeyValuePair<string, object?>(StatusCodeTag, statusCode));
 
     /// <summary>The route tag's value for a matched route: its kind in lower case, so a new route is tagged by itself.</summary>
     /// <remarks>A 404 for an unknown check is counted under <c>status</c>, the path it hangs under.</remarks>

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace HealthEndpoint.Owin;
@@ -59,6 +60,8 @@ internal enum HealthFormat
 /// <remarks>Each optional part is read only when its option is on, or when the route needs it.</remarks>
 internal readonly struct HealthRequest
 {
+    // Inlined: called once per health request with eight arguments, most of them passed on the stack otherwise.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public HealthRequest(
         HealthRoute route,
         string? method,
@@ -66,14 +69,12 @@ internal readonly struct HealthRequest
         HealthQuery? query,
         string? remoteAddress,
         string[]? forwardedFor,
-        bool hasAppDisposing,
-        CancellationToken appDisposing,
+        CancellationToken? appDisposing,
         CancellationToken cancelled)
     {
         Route = route;
         Format = format;
         Query = query;
-        HasAppDisposing = hasAppDisposing;
         AppDisposing = appDisposing;
         RemoteAddress = remoteAddress;
         ForwardedFor = forwardedFor;
@@ -97,11 +98,8 @@ internal readonly struct HealthRequest
     /// <summary>True for GET and HEAD, the methods the health paths take.</summary>
     public bool IsGetOrHead { get; }
 
-    /// <summary>Whether the request carried the host's <c>host.OnAppDisposing</c>; read for the routes that depend on the host's state.</summary>
-    public bool HasAppDisposing { get; }
-
-    /// <summary>The host's <c>host.OnAppDisposing</c> when <see cref="HasAppDisposing"/>.</summary>
-    public CancellationToken AppDisposing { get; }
+    /// <summary>The request's <c>host.OnAppDisposing</c>, if it carried one; read for the routes that depend on the host's state.</summary>
+    public CancellationToken? AppDisposing { get; }
 
     /// <summary>The peer's address; read when the allowlist is on.</summary>
     public string? RemoteAddress { get; }
@@ -151,6 +149,7 @@ internal sealed class HealthAnswer
     public HealthAnswer(int statusCode, string? contentType, byte[] body)
     {
         StatusCode = statusCode;
+        BoxedStatusCode = BoxedStatus.For(statusCode);
         ContentType = contentType;
         Body = body;
         ContentLength = body.Length.ToString(CultureInfo.InvariantCulture);
@@ -158,6 +157,9 @@ internal sealed class HealthAnswer
 
     /// <summary>0 for <see cref="NotMine"/>, else the HTTP status code.</summary>
     public int StatusCode { get; }
+
+    /// <summary><see cref="StatusCode"/> boxed once, for <c>owin.ResponseStatusCode</c>.</summary>
+    public object BoxedStatusCode { get; }
 
     /// <summary>The Content-Type, or <see langword="null"/> for an empty answer.</summary>
     public string? ContentType { get; }
