@@ -16,8 +16,7 @@ namespace HealthEndpoint.Owin.Readme.Tests;
 [NonParallelizable]
 public sealed class AspNetCoreBlocksTests
 {
-    private static readonly Lazy<Task<FreshBlockProjects>> Build =
-        new(() => FreshBlockProjects.BuildAllAsync("healthendpoint-aspnetcore-blocks-", FreshProjectKind.Web, AspNetCoreBlocks()));
+    private static readonly FreshBlockProjects Projects = new("healthendpoint-aspnetcore-blocks-", FreshProjectKind.Web, AspNetCoreBlocks);
 
     private static IEnumerable<TestCaseData> Blocks() =>
         AspNetCoreBlocks().Select(block => new TestCaseData(block.Document, block.FirstLine).SetArgDisplayNames(block.Where));
@@ -31,21 +30,11 @@ public sealed class AspNetCoreBlocksTests
     }
 
     [TestCaseSource(nameof(Blocks))]
-    public async Task AspNetCoreBlock_AloneInAFreshWebProjectWithTheNamedPackages_Compiles(string document, int firstLine)
-    {
-        var build = await Build.Value;
-
-        build.AssertCompiled(document, firstLine);
-    }
+    public Task AspNetCoreBlock_AloneInAFreshWebProjectWithTheNamedPackages_Compiles(string document, int firstLine) =>
+        Projects.AssertCompiledAsync(document, firstLine);
 
     [OneTimeTearDown]
-    public async Task DeleteProjects()
-    {
-        if (Build.IsValueCreated)
-        {
-            (await Build.Value).Delete();
-        }
-    }
+    public Task DeleteProjects() => Projects.DeleteAsync();
 
     private static List<DocumentBlock> AspNetCoreBlocks() =>
         Documents.All().SelectMany(Documents.Blocks).Where(block => block.IsAspNetCore).ToList();

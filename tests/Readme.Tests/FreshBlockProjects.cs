@@ -30,47 +30,38 @@ internal sealed class FreshBlockProjects
     /// <summary>How long one <c>dotnet</c> command may take.</summary>
     public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
 
-    private readonly List<(DocumentBlock Block, string Project)> _projects;
+    private readonly Lazy<Task<(string Root, string Output, List<(DocumentBlock Block, string Project)> Projects)>> _build;
 
-    private FreshBlockProjects(string root, string output, List<(DocumentBlock Block, string Project)> projects)
+    /// <param name="folderPrefix">The start of the temp folder's name.</param>
+    /// <param name="kind">The project each block goes into.</param>
+    /// <param name="blocks">The blocks, read when the first test needs the build.</param>
+    public FreshBlockProjects(string folderPrefix, FreshProjectKind kind, Func<IEnumerable<DocumentBlock>> blocks) =>
+        _build = new(() => BuildAllAsync(folderPrefix, kind, blocks()));
+
+    /// <summary>
+    /// Asserts that the block's project compiled with no error and no compiler warning, into its DLL; the first call
+    /// builds every block's project.
+    /// </summary>
+    public async Task AssertCompiledAsync(string document, int firstLine)
     {
-        Root = root;
-        Output = output;
-        _projects = projects;
-    }
-
-    /// <summary>The temp folder that holds the solution and every project.</summary>
-    public string Root { get; }
-
-    /// <summary>What the solution's build printed.</summary>
-    public string Output { get; }
-
-    /// <summary>Writes one project per block into a new temp folder named from <paramref name="folderPrefix"/>, and builds them all.</summary>
-    public static async Task<FreshBlockProjects> BuildAllAsync(string folderPrefix, FreshProjectKind kind, IEnumerable<DocumentBlock> blocks)
-    {
-        var root = Path.Combine(Path.GetTempPath(), folderPrefix + Guid.NewGuid().ToString("N"));
-        var projects = blocks.Select((block, index) => (block, WriteProject(root, kind, block, index + 1))).ToList();
-        var created = await Shell.RunAsync("dotnet", ["new", "sln", "--name", "Blocks", "--format", "sln"], root, BuildTimeout);
-        var added = await Shell.RunAsync("dotnet", new[] { "sln", "Blocks.sln", "add" }.Concat(projects.Select(entry => entry.Item2)), root, BuildTimeout);
-        var build = await Shell.RunAsync("dotnet", ["build", "Blocks.sln", "-c", "Release", "-nologo", "-clp:NoSummary"], root, BuildTimeout);
-        Assert.That(created.ExitCode + added.ExitCode, Is.EqualTo(0), created.Output + added.Output);
-        return new FreshBlockProjects(root, build.Output, projects);
-    }
-
-    /// <summary>Asserts that the block's project compiled with no error and no compiler warning, into its DLL.</summary>
-    public void AssertCompiled(string document, int firstLine)
-    {
-        var (block, project) = _projects.Single(entry => entry.Block.Document == document && entry.Block.FirstLine == firstLine);
+        var (_, output, projects) = await _build.Value;
+        var (block, project) = projects.Single(entry => entry.Block.Document == document && entry.Block.FirstLine == firstLine);
         var name = Path.GetFileNameWithoutExtension(project);
 
-        var problems = Output.Split('\n').Where(line => line.Contains(project, StringComparison.Ordinal) && (line.Contains(": error ", StringComparison.Ordinal) || line.Contains(": warning CS", StringComparison.Ordinal))).Distinct().ToList();
+        var problems = output.Split('\n').Where(line => line.Contains(project, StringComparison.Ordinal) && (line.Contains(": error ", StringComparison.Ordinal) || line.Contains(": warning CS", StringComparison.Ordinal))).Distinct().ToList();
 
         Assert.That(problems, Is.Empty, $"{block.Where} with {string.Join(", ", PackagesOf(block).Select(package => package.Key))}");
-        Assert.That(File.Exists(Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net8.0", name + ".dll")), Is.True, Output);
+        Assert.That(File.Exists(Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net8.0", name + ".dll")), Is.True, output);
     }
 
-    /// <summary>Deletes <see cref="Root"/>.</summary>
-    public void Delete() => Directory.Delete(Root, recursive: true);
+    /// <summary>Deletes the temp folder, if the projects were built.</summary>
+    public async Task DeleteAsync()
+    {
+        if (_build.IsValueCreated)
+        {
+            Directory.Delete((await _build.Value).Root, recursive: true);
+        }
+    }
 
     /// <summary>Writes the block's project (<paramref name="kind"/>, numbered <paramref name="number"/>) and the folder's nuget.config.</summary>
     /// <returns>The project file's path.</returns>
@@ -96,6 +87,17 @@ internal sealed class FreshBlockProjects
         File.WriteAllText(Path.Combine(folder, kind.SourceFile), $"#line {block.FirstLine} \"{block.Document}\"\n{block.Text}\n");
         LocalNuGetConfig.Write(root);
         return project;
+    }
+
+    private static async Task<(string Root, string Output, List<(DocumentBlock Block, string Project)> Projects)> BuildAllAsync(string folderPrefix, FreshProjectKind kind, IEnumerable<DocumentBlock> blocks)
+    {
+        var root = Path.Combine(Path.GetTempPath(), folderPrefix + Guid.NewGuid().ToString("N"));
+        var projects = blocks.Select((block, index) => (block, WriteProject(root, kind, block, index + 1))).ToList();
+        var created = await Shell.RunAsync("dotnet", ["new", "sln", "--name", "Blocks", "--format", "sln"], root, BuildTimeout);
+        var added = await Shell.RunAsync("dotnet", new[] { "sln", "Blocks.sln", "add" }.Concat(projects.Select(entry => entry.Item2)), root, BuildTimeout);
+        var build = await Shell.RunAsync("dotnet", ["build", "Blocks.sln", "-c", "Release", "-nologo", "-clp:NoSummary"], root, BuildTimeout);
+        Assert.That(created.ExitCode + added.ExitCode, Is.EqualTo(0), created.Output + added.Output);
+        return (root, build.Output, projects);
     }
 
     /// <summary>The packages the block's text names, each with the version its project references.</summary>

@@ -18,19 +18,14 @@ namespace HealthEndpoint.Owin.Readme.Tests;
 [NonParallelizable]
 public sealed class FreshProjectBlocksTests
 {
-    private static readonly Lazy<Task<FreshBlockProjects>> Build =
-        new(() => FreshBlockProjects.BuildAllAsync("healthendpoint-readme-net8-", FreshProjectKind.ClassLibrary, Net8Blocks()));
+    private static readonly FreshBlockProjects Projects = new("healthendpoint-readme-net8-", FreshProjectKind.ClassLibrary, Net8Blocks);
 
     private static IEnumerable<TestCaseData> Blocks() =>
         Net8Blocks().Select(block => new TestCaseData(block.Document, block.FirstLine).SetArgDisplayNames(block.Where));
 
     [TestCaseSource(nameof(Blocks))]
-    public async Task Net8Block_AloneInAFreshProjectWithTheNamedPackages_Compiles(string document, int firstLine)
-    {
-        var build = await Build.Value;
-
-        build.AssertCompiled(document, firstLine);
-    }
+    public Task Net8Block_AloneInAFreshProjectWithTheNamedPackages_Compiles(string document, int firstLine) =>
+        Projects.AssertCompiledAsync(document, firstLine);
 
     [Test]
     public async Task Control_TheAppFuncQuickStartWithoutNpgsqlNamed_DoesNotCompile()
@@ -54,13 +49,7 @@ public sealed class FreshProjectBlocksTests
     }
 
     [OneTimeTearDown]
-    public async Task DeleteProjects()
-    {
-        if (Build.IsValueCreated)
-        {
-            (await Build.Value).Delete();
-        }
-    }
+    public Task DeleteProjects() => Projects.DeleteAsync();
 
     private static List<DocumentBlock> Net8Blocks() =>
         Documents.All().SelectMany(Documents.Blocks).Where(block => block.IsCsharp && block.Info == block.Language).ToList();

@@ -165,8 +165,7 @@ public sealed class ClientBodyErrorTests : HostFixture
 
         TestContext.Progress.WriteLine($"{Host}: a valid chunked body -> {response} '{response.BodyText}'");
         Assert.That((response.StatusCode, response.BodyText), Is.EqualTo((200, "5")));
-        Assert.That(server.Logs.Entries.Where(entry => entry.Level >= LogLevel.Information), Is.Empty);
-        Assert.That(server.Logs.Entries, Is.Empty, "nothing logged at any level");
+        Assert.That(server.Logs.Entries, Is.Empty, "nothing logged, at any level");
     }
 
     private static async Task ReadBodyThenAnswerAsync(IDictionary<string, object> environment)
