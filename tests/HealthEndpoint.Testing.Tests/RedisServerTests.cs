@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Threading.Tasks;
 using StackExchange.Redis;
 
@@ -7,53 +6,37 @@ namespace HealthEndpoint.Owin.Testing.Tests;
 
 /// <summary>Proves that <see cref="RedisServer"/> starts a real server and that its faults are real.</summary>
 /// <remarks>
-/// One server for the fixture; every test leaves it running and thawed. StackExchange.Redis 1.2.6 is used
-/// async-only, and nothing blocks after awaiting one of its tasks (machine-findings §5).
+/// One server for the fixture; every test leaves it running and thawed. Stop, restart and dispose are proved as for
+/// every server fixture (<see cref="ServerFixtureTests{TServer}"/>). StackExchange.Redis 1.2.6 is used async-only,
+/// and nothing blocks after awaiting one of its tasks (machine-findings §5).
 /// </remarks>
-public sealed class RedisServerTests
+public sealed class RedisServerTests : ServerFixtureTests<RedisServer>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(1);
-    private RedisServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartServerAsync() => _server = await RedisServer.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task DisposeServerAsync() => await _server.DisposeAsync();
-
-    [TearDown]
-    public async Task RecoverAsync()
-    {
-        _server.Thaw();
-        if (!_server.IsRunning)
-        {
-            await _server.StartAgainAsync();
-        }
-    }
 
     [Test]
     public async Task StartAsync_NoPassword_AnswersPingThroughItsConfiguration()
     {
-        var ping = await PingAsync(_server.Configuration);
+        var ping = await PingAsync(Server.Configuration);
 
         Assert.That(ping, Is.Null, "no exception");
-        Assert.That(_server.Configuration, Does.StartWith($"127.0.0.1:{_server.Port},abortConnect=false"));
+        Assert.That(Server.Configuration, Does.StartWith($"127.0.0.1:{Server.Port},abortConnect=false"));
     }
 
     [Test]
     public async Task Freeze_PingWithOneSecondDeadline_CompletesOnlyAfterThaw()
     {
-        var connection = await ConnectionMultiplexer.ConnectAsync(_server.Configuration);
+        var connection = await ConnectionMultiplexer.ConnectAsync(Server.Configuration);
         try
         {
-            _server.Freeze();
+            Server.Freeze();
             var ping = connection.GetDatabase().PingAsync();
 
             var whileFrozen = await Capture.ExceptionAsync(() => ping.WaitAsync(Deadline));
-            Assert.That(ProcessState.Of(_server.Pid), Is.EqualTo('T'));
+            Assert.That(ProcessState.Of(Server.Pid), Is.EqualTo('T'));
             Assert.That(whileFrozen, Is.TypeOf<TimeoutException>());
 
-            _server.Thaw();
+            Server.Thaw();
             Assert.That(await Capture.ExceptionAsync(() => ping.WaitAsync(TimeSpan.FromSeconds(10))), Is.Null);
         }
         finally
@@ -63,32 +46,10 @@ public sealed class RedisServerTests
     }
 
     [Test]
-    public async Task StopAsync_ThenConnect_IsRefused()
-    {
-        var pid = _server.Pid;
-
-        await _server.StopAsync();
-
-        await StoppedServer.AssertGoneAsync(_server.Port, pid, _server.Pid);
-    }
-
-    [Test]
-    public async Task StartAgainAsync_AfterStop_AnswersOnTheSamePort()
-    {
-        var port = _server.Port;
-        await _server.StopAsync();
-
-        await _server.StartAgainAsync();
-
-        Assert.That(_server.Port, Is.EqualTo(port));
-        Assert.That(await PingAsync(_server.Configuration), Is.Null, "no exception");
-    }
-
-    [Test]
     public async Task CountKeysAsync_ThreeKeysSet_CountsThree()
     {
-        var before = await _server.CountKeysAsync();
-        var connection = await ConnectionMultiplexer.ConnectAsync(_server.Configuration);
+        var before = await Server.CountKeysAsync();
+        var connection = await ConnectionMultiplexer.ConnectAsync(Server.Configuration);
         try
         {
             var database = connection.GetDatabase();
@@ -103,7 +64,7 @@ public sealed class RedisServerTests
             await CloseAsync(connection);
         }
 
-        Assert.That(await _server.CountKeysAsync(), Is.EqualTo(before + 3));
+        Assert.That(await Server.CountKeysAsync(), Is.EqualTo(before + 3));
     }
 
     [Test]
@@ -141,21 +102,13 @@ public sealed class RedisServerTests
         Assert.That(await PingAsync(noPassword), Is.Not.Null, "no password");
     }
 
-    [Test]
-    public async Task DisposeAsync_FrozenServer_KillsItAndDeletesTheFolder()
-    {
-        var server = await RedisServer.StartAsync();
-        var pid = server.Pid;
-        server.Freeze();
+    protected override Task<RedisServer> StartAsync() => RedisServer.StartAsync();
 
-        await server.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    protected override int PidOf(RedisServer server) => server.Pid;
 
-        Assert.Multiple(() =>
-        {
-            Assert.That(ProcessState.IsAlive(pid), Is.False);
-            Assert.That(Directory.Exists(server.TempDirectory), Is.False);
-        });
-    }
+    protected override string TempDirectoryOf(RedisServer server) => server.TempDirectory;
+
+    protected override Task<Exception?> AnswerAsync(RedisServer server) => PingAsync(server.Configuration);
 
     /// <summary>Connects with <paramref name="configuration"/> and PINGs; returns the failure, or null on PONG.</summary>
     private static async Task<Exception?> PingAsync(string configuration)

@@ -21,26 +21,18 @@ public sealed class MariaDbServer : IFaultableServer
     /// <summary>The app's user name; the database has the same name.</summary>
     public const string AppUser = "healthendpoint";
 
-    private const int StartAttempts = 5;
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
     private readonly string _rootDirectory;
-    private readonly string _dataDirectory;
-    private readonly string _socket;
-    private readonly string _errorLog;
     private readonly string _adminConnectionString;
-    private ServerProcess? _process;
-    private bool _disposed;
+    private readonly LoopbackServerProcess _process;
 
-    private MariaDbServer(string rootDirectory, int port, string password)
+    private MariaDbServer(string mariadbd, string rootDirectory, int port, string password)
     {
         _rootDirectory = rootDirectory;
-        _dataDirectory = Path.Combine(rootDirectory, "data");
-        _socket = Path.Combine(rootDirectory, "mariadb.sock");
-        _errorLog = Path.Combine(rootDirectory, "error.log");
-        Port = port;
+        var socket = Path.Combine(rootDirectory, "mariadb.sock");
         Password = password;
         ConnectionString = ConnectionStringFor(port, password);
 
@@ -48,17 +40,37 @@ public sealed class MariaDbServer : IFaultableServer
         // neither uses nor pollutes the pool the tests measure, and works whatever the app user may do.
         _adminConnectionString = new MySqlConnectionStringBuilder
         {
-            Server = _socket,
+            Server = socket,
             ConnectionProtocol = MySqlConnectionProtocol.UnixSocket,
             UserID = "root",
             Pooling = false,
             ConnectionTimeout = 2,
             DefaultCommandTimeout = 5,
         }.ConnectionString;
+
+        string[] arguments =
+        [
+            "--no-defaults",
+            $"--datadir={Path.Combine(rootDirectory, "data")}",
+            .. RunAsArguments(),
+            "--port=" + port.ToString(CultureInfo.InvariantCulture),
+            "--bind-address=127.0.0.1",
+            $"--socket={socket}",
+            $"--pid-file={Path.Combine(rootDirectory, "mariadbd.pid")}",
+            $"--log-error={Path.Combine(rootDirectory, "error.log")}",
+            "--skip-log-bin",
+            "--skip-name-resolve",
+            // A throwaway server: no fsync, a small buffer pool.
+            "--innodb-flush-log-at-trx-commit=0",
+            "--innodb-buffer-pool-size=32M",
+        ];
+        _process = new LoopbackServerProcess(
+            "MariaDB", port, mariadbd, arguments, rootDirectory, Path.Combine(rootDirectory, "error.log"),
+            "SELECT 1 as root on its socket", () => AnswersAsync(_adminConnectionString), ReadyTimeout);
     }
 
     /// <summary>The loopback TCP port the server listens on; it stays the same across stop/start.</summary>
-    public int Port { get; }
+    public int Port => _process.Port;
 
     /// <summary>The app user's password.</summary>
     public string Password { get; }
@@ -73,10 +85,10 @@ public sealed class MariaDbServer : IFaultableServer
     public string ConnectionString { get; }
 
     /// <summary>The PID of the running <c>mariadbd</c>, or 0 while it is stopped.</summary>
-    public int Pid => _process?.Pid ?? 0;
+    public int Pid => _process.Pid;
 
     /// <summary>Whether the server has been started and not stopped since.</summary>
-    public bool IsRunning => Pid != 0;
+    public bool IsRunning => _process.IsRunning;
 
     /// <summary>
     /// Creates a data directory (<c>mariadb-install-db</c>) in a new temp folder, starts <c>mariadbd</c> on a free
@@ -87,6 +99,7 @@ public sealed class MariaDbServer : IFaultableServer
     public static async Task<MariaDbServer> StartAsync()
     {
         var installDb = ServerBinaries.MariaDbInstallDb;
+        var mariadbd = ServerBinaries.MariaDbServerPath;
         var rootDirectory = Directory.CreateTempSubdirectory("healthendpoint-mariadb-").FullName;
         try
         {
@@ -102,60 +115,30 @@ public sealed class MariaDbServer : IFaultableServer
         }
 
         var password = "he-" + Guid.NewGuid().ToString("N")[..16];
-        for (var attempt = 1; ; attempt++)
+        return await LoopbackServerProcess.StartOnAFreePortAsync("mariadbd", port => new MariaDbServer(mariadbd, rootDirectory, port, password), async server =>
         {
-            var server = new MariaDbServer(rootDirectory, FreeTcpPort.Next(), password);
-            try
+            if (!await server._process.TryLaunchAsync())
             {
-                if (await server.TryLaunchAsync())
-                {
-                    await server.CreateAppUserAsync();
-                    await server.WaitUntilAppUserIsServedAsync();
-                    return server;
-                }
-            }
-            catch
-            {
-                await server.DisposeAsync();
-                throw;
+                return false;
             }
 
-            if (attempt == StartAttempts)
-            {
-                await server.DisposeAsync();
-                throw new InvalidOperationException($"mariadbd found every one of {StartAttempts} free ports taken.");
-            }
-        }
+            await server.CreateAppUserAsync();
+            await server.WaitUntilAppUserIsServedAsync();
+            return true;
+        });
     }
 
     /// <summary>The app's connection string with another password (for the wrong-password fault).</summary>
     public string ConnectionStringWithPassword(string password) => ConnectionStringFor(Port, password);
 
     /// <summary>Stops the server with SIGTERM (thawing it first; SIGKILL after 20 s) and waits for it to exit.</summary>
-    public async Task StopAsync()
-    {
-        Thaw();
-        if (_process is { } process)
-        {
-            _process = null;
-            await process.StopAsync(StopTimeout);
-        }
-    }
+    public Task StopAsync() => _process.StopAsync(StopTimeout);
 
     /// <summary>Starts the stopped server again on the same port and data directory; returns once it answers.</summary>
     /// <exception cref="InvalidOperationException">The server is running, or it did not start (e.g. the port was taken).</exception>
     public async Task StartAgainAsync()
     {
-        if (IsRunning)
-        {
-            throw new InvalidOperationException("MariaDB is still running; stop it first.");
-        }
-
-        if (!await TryLaunchAsync())
-        {
-            throw new InvalidOperationException($"MariaDB could not start again: port {Port} has been taken.");
-        }
-
+        await _process.StartAgainAsync();
         await WaitUntilAppUserIsServedAsync();
     }
 
@@ -171,17 +154,10 @@ public sealed class MariaDbServer : IFaultableServer
     /// port still accepts TCP connections, but nothing answers.
     /// </summary>
     /// <exception cref="InvalidOperationException">The server is not running.</exception>
-    public void Freeze() =>
-        ProcessFreezer.Freeze(Pid != 0 ? Pid : throw new InvalidOperationException("MariaDB is not running."), includeDescendants: false);
+    public void Freeze() => _process.Freeze();
 
     /// <summary>Sends SIGCONT; harmless when the server is not frozen or not running.</summary>
-    public void Thaw()
-    {
-        if (Pid != 0)
-        {
-            PosixSignal.TrySend(Pid, PosixSignal.Continue);
-        }
-    }
+    public void Thaw() => _process.Thaw();
 
     /// <summary>
     /// Turns the server's <c>read_only</c> on or off (<c>SET GLOBAL</c>), as on a replica: the app user can then
@@ -190,18 +166,7 @@ public sealed class MariaDbServer : IFaultableServer
     public Task SetReadOnlyAsync(bool readOnly) => ExecuteAsAdminAsync(readOnly ? "SET GLOBAL read_only = ON" : "SET GLOBAL read_only = OFF");
 
     /// <summary>Kills the process by PID (after thawing it) and deletes the temp folder.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        Thaw();
-        await KillAsync();
-        ServerFiles.DeleteDirectory(_rootDirectory);
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private static string ConnectionStringFor(int port, string password) => new MySqlConnectionStringBuilder
     {
@@ -214,45 +179,6 @@ public sealed class MariaDbServer : IFaultableServer
 
     // mariadbd refuses to run as root unless told to; as another user it runs as that user.
     private static string[] RunAsArguments() => Environment.IsPrivilegedProcess ? ["--user=root"] : [];
-
-    /// <summary>Starts <c>mariadbd</c> and waits until root answers on the socket; false when the port was taken.</summary>
-    private async Task<bool> TryLaunchAsync()
-    {
-        var logStart = ServerFiles.Length(_errorLog);
-        string[] arguments =
-        [
-            "--no-defaults",
-            $"--datadir={_dataDirectory}",
-            .. RunAsArguments(),
-            "--port=" + Port.ToString(CultureInfo.InvariantCulture),
-            "--bind-address=127.0.0.1",
-            $"--socket={_socket}",
-            $"--pid-file={Path.Combine(_rootDirectory, "mariadbd.pid")}",
-            $"--log-error={_errorLog}",
-            "--skip-log-bin",
-            "--skip-name-resolve",
-            // A throwaway server: no fsync, a small buffer pool.
-            "--innodb-flush-log-at-trx-commit=0",
-            "--innodb-buffer-pool-size=32M",
-        ];
-        var process = ServerProcess.Start(ServerBinaries.MariaDbServerPath, arguments, _rootDirectory);
-        _process = process;
-
-        await Poll.UntilAsync(
-            async () => process.HasExited || await AnswersAsync(_adminConnectionString),
-            ReadyTimeout,
-            $"MariaDB on {_socket} to answer SELECT 1");
-        if (!process.HasExited)
-        {
-            return true;
-        }
-
-        var log = ServerFiles.ReadFrom(_errorLog, logStart);
-        await KillAsync();
-        return log.Contains("Address already in use", StringComparison.Ordinal)
-            ? false
-            : throw new InvalidOperationException($"mariadbd exited before answering:{Environment.NewLine}{log}");
-    }
 
     private async Task CreateAppUserAsync()
     {
@@ -283,14 +209,5 @@ public sealed class MariaDbServer : IFaultableServer
         await connection.OpenAsync();
         await using var command = new MySqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task KillAsync()
-    {
-        if (_process is { } process)
-        {
-            _process = null;
-            await process.KillAsync();
-        }
     }
 }

@@ -1,8 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Threading;
 using System.Threading.Tasks;
 
 namespace HealthEndpoint.Owin.Testing;
@@ -15,31 +13,42 @@ namespace HealthEndpoint.Owin.Testing;
 /// Not thread-safe: drive one instance from one test at a time. Dispose it to kill the process by PID and delete
 /// the folder.
 /// </remarks>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IFaultableServer
 {
-    private const int StartAttempts = 5;
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly string _directory;
-    private readonly string _logFile;
-    private ServerProcess? _process;
-    private bool _disposed;
+    private readonly LoopbackServerProcess _process;
 
-    private RedisServer(string directory, int port, string? password)
+    private RedisServer(string redisServer, string directory, int port, string? password)
     {
         _directory = directory;
-        _logFile = Path.Combine(directory, "redis.log");
-        Port = port;
         Password = password;
         Configuration = password is null
             ? string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port},abortConnect=false,connectTimeout=2000,syncTimeout=2000")
             : string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port},password={password},abortConnect=false,connectTimeout=2000,syncTimeout=2000");
+
+        var logFile = Path.Combine(directory, "redis.log");
+        string[] arguments =
+        [
+            "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--save", string.Empty,
+            "--appendonly", "no",
+            "--daemonize", "no",
+            "--dir", directory,
+            "--logfile", logFile,
+            .. password is null ? Array.Empty<string>() : ["--requirepass", password],
+        ];
+        _process = new LoopbackServerProcess(
+            "Redis", port, redisServer, arguments, directory, logFile,
+            "PING", async () => await RespClient.ExecuteAsync(port, password, ["PING"], ProbeTimeout) == "+PONG", ReadyTimeout);
     }
 
     /// <summary>The loopback TCP port the server listens on; it stays the same across stop/start.</summary>
-    public int Port { get; }
+    public int Port => _process.Port;
 
     /// <summary>The temp folder the server works in (<c>--dir</c>); it holds <c>redis.log</c>.</summary>
     public string TempDirectory => _directory;
@@ -54,10 +63,10 @@ public sealed class RedisServer : IAsyncDisposable
     public string Configuration { get; }
 
     /// <summary>The PID of the running <c>redis-server</c>, or 0 while it is stopped.</summary>
-    public int Pid => _process?.Pid ?? 0;
+    public int Pid => _process.Pid;
 
     /// <summary>Whether the server has been started and not stopped since.</summary>
-    public bool IsRunning => Pid != 0;
+    public bool IsRunning => _process.IsRunning;
 
     /// <summary>
     /// Starts <c>redis-server</c> on a free port (another port if that one was taken meanwhile) and returns once a
@@ -74,69 +83,30 @@ public sealed class RedisServer : IAsyncDisposable
 
         var redisServer = ServerBinaries.RedisServerPath;
         var directory = Directory.CreateTempSubdirectory("healthendpoint-redis-").FullName;
-        for (var attempt = 1; ; attempt++)
-        {
-            var server = new RedisServer(directory, FreeTcpPort.Next(), password);
-            try
-            {
-                if (await server.TryLaunchAsync(redisServer))
-                {
-                    return server;
-                }
-            }
-            catch
-            {
-                await server.DisposeAsync();
-                throw;
-            }
-
-            if (attempt == StartAttempts)
-            {
-                await server.DisposeAsync();
-                throw new InvalidOperationException($"redis-server found every one of {StartAttempts} free ports taken.");
-            }
-        }
+        return await LoopbackServerProcess.StartOnAFreePortAsync(
+            "redis-server", port => new RedisServer(redisServer, directory, port, password), server => server._process.TryLaunchAsync());
     }
 
     /// <summary>Stops the server with SIGTERM (thawing it first; SIGKILL after 10 s) and waits for the process to exit.</summary>
-    public async Task StopAsync()
-    {
-        Thaw();
-        if (_process is { } process)
-        {
-            _process = null;
-            await process.StopAsync(StopTimeout);
-        }
-    }
+    public Task StopAsync() => _process.StopAsync(StopTimeout);
 
     /// <summary>Starts the stopped server again on the same port with the same password; returns once it answers PING.</summary>
     /// <exception cref="InvalidOperationException">The server is running, or it did not start (e.g. the port was taken).</exception>
-    public async Task StartAgainAsync()
-    {
-        if (IsRunning)
-        {
-            throw new InvalidOperationException("Redis is still running; stop it first.");
-        }
+    public Task StartAgainAsync() => _process.StartAgainAsync();
 
-        if (!await TryLaunchAsync(ServerBinaries.RedisServerPath))
-        {
-            throw new InvalidOperationException($"Redis could not start again: port {Port} has been taken.");
-        }
+    /// <summary>Stops and starts the server; client connections are dropped and reconnect.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAgainAsync();
     }
 
     /// <summary>Sends SIGSTOP and returns once the process is stopped: the port still accepts TCP connections, but nothing answers.</summary>
     /// <exception cref="InvalidOperationException">The server is not running.</exception>
-    public void Freeze() =>
-        ProcessFreezer.Freeze(Pid != 0 ? Pid : throw new InvalidOperationException("Redis is not running."), includeDescendants: false);
+    public void Freeze() => _process.Freeze();
 
     /// <summary>Sends SIGCONT; harmless when the server is not frozen or not running.</summary>
-    public void Thaw()
-    {
-        if (Pid != 0)
-        {
-            PosixSignal.TrySend(Pid, PosixSignal.Continue);
-        }
-    }
+    public void Thaw() => _process.Thaw();
 
     /// <summary>The number of keys in database 0 (<c>DBSIZE</c> over a short-lived raw socket).</summary>
     public async Task<long> CountKeysAsync()
@@ -148,67 +118,5 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Kills the process by PID (after thawing it) and deletes the temp folder.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        Thaw();
-        await KillAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder must not fail the test run; the OS cleans /tmp.
-        }
-    }
-
-    /// <summary>Starts the process and waits for PONG; false when the port was taken (the process has exited).</summary>
-    private async Task<bool> TryLaunchAsync(string redisServer)
-    {
-        File.Delete(_logFile); // So that "Address already in use" can only come from this attempt.
-        string[] arguments =
-        [
-            "--port", Port.ToString(CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
-            "--save", string.Empty,
-            "--appendonly", "no",
-            "--daemonize", "no",
-            "--dir", _directory,
-            "--logfile", _logFile,
-            .. Password is null ? Array.Empty<string>() : ["--requirepass", Password],
-        ];
-        var process = ServerProcess.Start(redisServer, arguments, _directory);
-        _process = process;
-
-        await Poll.UntilAsync(
-            async () => process.HasExited
-                || await RespClient.ExecuteAsync(Port, Password, ["PING"], ProbeTimeout) == "+PONG",
-            ReadyTimeout,
-            $"Redis on 127.0.0.1:{Port} to answer PING");
-        if (!process.HasExited)
-        {
-            return true;
-        }
-
-        var log = File.Exists(_logFile) ? await File.ReadAllTextAsync(_logFile) : string.Empty;
-        await KillAsync();
-        return log.Contains("Address already in use", StringComparison.Ordinal)
-            ? false
-            : throw new InvalidOperationException($"redis-server exited before answering PING:{Environment.NewLine}{log}");
-    }
-
-    private async Task KillAsync()
-    {
-        if (_process is { } process)
-        {
-            _process = null;
-            await process.KillAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

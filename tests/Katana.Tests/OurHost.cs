@@ -85,40 +85,36 @@ internal sealed class RunningHost : IAsyncDisposable
         await _dispose();
     }
 
-    private static async Task<RunningHost> StartHttpListenerAsync(AppFunc app, string prefix)
+    private static Task<RunningHost> StartHttpListenerAsync(AppFunc app, string prefix)
     {
         var options = new HttpListenerOwinServerOptions { DrainDelay = TimeSpan.Zero };
         options.Prefixes.Add(prefix);
         var server = new HttpListenerOwinServer(app, options);
-        try
-        {
-            await server.StartAsync();
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-
-        return new RunningHost(new Uri(prefix), server.DisposeAsync);
+        return StartServerAsync(prefix, () => server.StartAsync(), server.DisposeAsync);
     }
 
-    private static async Task<RunningHost> StartKestrelAsync(AppFunc app, string prefix)
+    private static Task<RunningHost> StartKestrelAsync(AppFunc app, string prefix)
     {
         var options = new KestrelOwinServerOptions { DrainDelay = TimeSpan.Zero };
         options.Prefixes.Add(prefix);
         var server = new KestrelOwinServer(app, options);
+        return StartServerAsync(prefix, () => server.StartAsync(), server.DisposeAsync);
+    }
+
+    // A server that fails to start is disposed before the failure goes on (a port taken meanwhile is tried again).
+    private static async Task<RunningHost> StartServerAsync(string prefix, Func<Task> start, Func<ValueTask> dispose)
+    {
         try
         {
-            await server.StartAsync();
+            await start();
         }
         catch
         {
-            await server.DisposeAsync();
+            await dispose();
             throw;
         }
 
-        return new RunningHost(new Uri(prefix), server.DisposeAsync);
+        return new RunningHost(new Uri(prefix), dispose);
     }
 }
 

@@ -217,17 +217,7 @@ public sealed class FrameworkBlocksTests
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(_project, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{Path.Combine(Documents.RepositoryRoot, "artifacts", "packages")}" />
-                <add key="test-packages" value="{Path.Combine(Documents.RepositoryRoot, "artifacts", "test-packages")}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        LocalNuGetConfig.Write(_project, ("test-packages", Path.Combine(Documents.RepositoryRoot, "artifacts", "test-packages")));
         File.WriteAllText(Path.Combine(_project, "App.config"), AppConfigBlock().Text + "\n");
         foreach (var file in Directory.GetFiles(_project, "*.cs"))
         {

@@ -13,9 +13,11 @@ namespace HealthEndpoint.Owin.Hosting.Tests.Conformance;
 
 /// <summary>
 /// A client's fault in the request body stays the client's, on both hosts: past <c>MaxRequestBodySize</c> → 413 and
-/// an Information line, a body at 1 byte per second and a malformed chunk → a 4xx or a closed connection, with
-/// nothing logged at Error. The app's own exception is still a 500 logged at Error (the control).
+/// an Information line, under <c>MinRequestBodyDataRate</c> (1 byte per second) → 408, a malformed chunk → 400, as
+/// plain Kestrel answers, with nothing logged at Error. The app's own exception is still a 500 logged at Error, and
+/// a body within the limits is read and logs nothing (the controls).
 /// </summary>
+/// <remarks>The host may read a small body before it calls the app, so whether the app was called is not asserted.</remarks>
 [TestFixture(HostKind.HttpListener)]
 [TestFixture(HostKind.Kestrel)]
 public sealed class ClientBodyErrorTests : HostFixture
@@ -66,7 +68,7 @@ public sealed class ClientBodyErrorTests : HostFixture
     }
 
     [Test]
-    public async Task SlowUploader_OneBytePerSecond_4xxOrClosed_NoError()
+    public async Task SlowUploader_OneBytePerSecond_408_NoError()
     {
         await using var server = await StartAsync(ReadBodyThenAnswerAsync);
         using var connection = await server.ConnectAsync();
@@ -91,9 +93,12 @@ public sealed class ClientBodyErrorTests : HostFixture
         }
 
         string outcome;
+        int? status = null;
         try
         {
-            outcome = await answered ? (await connection.ReadResponseAsync()).ToString() : "no answer in 20 s";
+            var response = await answered ? await connection.ReadResponseAsync() : null;
+            status = response?.StatusCode;
+            outcome = response?.ToString() ?? "no answer in 20 s";
         }
         catch (Exception exception) when (exception is EndOfStreamException or SocketException)
         {
@@ -104,13 +109,13 @@ public sealed class ClientBodyErrorTests : HostFixture
         TestContext.Progress.WriteLine($"{Host}: {sent} bytes at 1 byte/s, answered after {clock.Elapsed.TotalSeconds:0.0} s: {outcome}; log: {ServerLog.Describe(server.Logs.Entries)}");
         Assert.Multiple(() =>
         {
-            Assert.That(outcome, Does.StartWith("HTTP/1.1 4").Or.StartWith("connection closed"));
+            Assert.That(status, Is.EqualTo(408), $"status of the answer to a body sent at 1 byte/s: {outcome}");
             Assert.That(errors, Is.Empty, $"Error entries: {ServerLog.Describe(errors)}");
         });
     }
 
     [Test]
-    public async Task MalformedChunkedBody_BadChunkSizeLine_4xxOrClosed_NoError()
+    public async Task MalformedChunkedBody_BadChunkSizeLine_400_NoError()
     {
         await using var server = await StartAsync(ReadBodyThenAnswerAsync);
         using var connection = await server.ConnectAsync();
@@ -123,7 +128,7 @@ public sealed class ClientBodyErrorTests : HostFixture
         Assert.Multiple(() =>
         {
             Assert.That(transcript.Responses.Count, Is.LessThanOrEqualTo(1), "one answer at most");
-            Assert.That(transcript.First?.StatusCode, Is.InRange(400, 499).Or.Null, transcript.ToString());
+            Assert.That(transcript.First?.StatusCode, Is.EqualTo(400), transcript.ToString());
             Assert.That(errors, Is.Empty, $"Error entries: {ServerLog.Describe(errors)}");
         });
     }
@@ -160,7 +165,7 @@ public sealed class ClientBodyErrorTests : HostFixture
 
         TestContext.Progress.WriteLine($"{Host}: a valid chunked body -> {response} '{response.BodyText}'");
         Assert.That((response.StatusCode, response.BodyText), Is.EqualTo((200, "5")));
-        Assert.That(server.Logs.Entries.Where(entry => entry.Level >= LogLevel.Information), Is.Empty);
+        Assert.That(server.Logs.Entries, Is.Empty, "nothing logged, at any level");
     }
 
     private static async Task ReadBodyThenAnswerAsync(IDictionary<string, object> environment)

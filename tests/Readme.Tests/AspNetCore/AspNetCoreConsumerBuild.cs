@@ -40,16 +40,7 @@ public sealed class AspNetCoreConsumerBuild
             File.Copy(file, Path.Combine(root, Path.GetFileName(file)));
         }
 
-        File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{Path.Combine(Documents.RepositoryRoot, "artifacts", "packages")}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        LocalNuGetConfig.Write(root);
         var build = await Shell.RunAsync(
             "dotnet",
             ["build", "-c", "Release", "-nologo", $"-p:HealthEndpointVersion={Documents.Metadata("HealthEndpointVersion")}", $"-p:RestorePackagesPath={Documents.Metadata("RestorePackagesPath")}"],
