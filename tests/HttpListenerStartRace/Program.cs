@@ -18,7 +18,8 @@ namespace HttpListenerStartRace;
 /// <remarks>
 /// Usage: <c>HttpListenerStartRace &lt;races&gt; &lt;starts&gt;</c>: stops once the race has happened
 /// <c>races</c> times or after <c>starts</c> starts. It runs in its own process because the same race can also
-/// surface on one of HttpListener's own thread-pool callbacks, which ends the process: its parent counts that.
+/// surface on one of HttpListener's own thread-pool callbacks, which ends the process (the server's
+/// StartCallbackGate is there to prevent it): its parent counts a process that ends so.
 /// </remarks>
 public static class Program
 {
