@@ -170,14 +170,19 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
     // Start() builds its endpoint listener, such as a load balancer probing a restarting app, makes Start() throw
     // ArgumentNullException, dispose the HttpListener and leave that endpoint's socket bound until it is finalized.
     // A new listener after a full collection starts; without the collection the retry fails with "address already
-    // in use", because the disposed listener's socket is still bound.
+    // in use", because the disposed listener's socket is still bound. The same race on one of the listener's own
+    // thread-pool callbacks would end the process; the gate holds those callbacks until Start() is over.
     private void StartListener()
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                _listener.Start();
+                using (StartCallbackGate.Close())
+                {
+                    _listener.Start();
+                }
+
                 return;
             }
             catch (ArgumentNullException exception) when (attempt < StartAttempts)
