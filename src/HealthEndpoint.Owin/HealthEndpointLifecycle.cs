@@ -27,12 +27,6 @@ public sealed class HealthEndpointLifecycle
     {
     }
 
-    /// <summary>True once <see cref="MarkStarted"/> or <see cref="BeginDraining"/> has been called.</summary>
-    internal bool HasStarted => Volatile.Read(ref _state) != Starting;
-
-    /// <summary>True once <see cref="BeginDraining"/> has been called.</summary>
-    internal bool IsDraining => Volatile.Read(ref _state) == Draining;
-
     /// <summary>
     /// Reads what a health request says about its host through <c>host.OnAppDisposing</c> (the request's token, else
     /// the startup properties'): a host delivered it, so it has started; a cancelled token means its stop has begun.

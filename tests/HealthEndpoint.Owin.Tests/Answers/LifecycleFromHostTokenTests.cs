@@ -44,7 +44,7 @@ public sealed class LifecycleFromHostTokenTests
         Assert.That(during.StatusCode(), Is.EqualTo(503));
         Assert.That(during.ResponseBodyText(), Is.EqualTo(body));
         Assert.That(ping.StatusCode(), Is.EqualTo(200), "liveness stays up while draining");
-        Assert.That(options.Lifecycle.IsDraining, Is.True, "the lifecycle others read follows the host");
+        Assert.That(options.Lifecycle.State, Is.EqualTo(HostState.Draining), "the lifecycle others read follows the host");
     }
 
     [Test]
@@ -57,17 +57,17 @@ public sealed class LifecycleFromHostTokenTests
         // What Katana's AppBuilder does for app.Use(typeof(HealthEndpointMiddleware), options, app.Properties).
         var middleware = (HealthEndpointMiddleware)Activator.CreateInstance(
             typeof(HealthEndpointMiddleware), (Func<IDictionary<string, object>, Task>)new RecordingApp().Invoke, options, properties)!;
-        var startedBefore = options.Lifecycle.HasStarted;
+        var stateBefore = options.Lifecycle.State;
         var startup = await ProbeFixture.SendAsync(middleware, "GET", "/startupz");
         var before = await ProbeFixture.SendAsync(middleware, "GET", "/healthz/status");
         host.Cancel();
-        var drainingAtOnce = options.Lifecycle.IsDraining;
+        var stateAtCancel = options.Lifecycle.State;
         var during = await ProbeFixture.SendAsync(middleware, "GET", "/healthz/status");
 
-        Assert.That(startedBefore, Is.False, "the control: nothing has been served yet");
+        Assert.That(stateBefore, Is.EqualTo(HostState.Starting), "the control: nothing has been served yet");
         Assert.That(startup.StatusCode(), Is.EqualTo(200));
         Assert.That(before.StatusCode(), Is.EqualTo(200));
-        Assert.That(drainingAtOnce, Is.True, "the cancellation itself begins draining");
+        Assert.That(stateAtCancel, Is.EqualTo(HostState.Draining), "the cancellation itself begins draining");
         Assert.That(during.StatusCode(), Is.EqualTo(503));
     }
 
