@@ -43,6 +43,7 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
     private readonly CancellationTokenSource _appDisposing = new();
     private readonly object _appDisposingToken;
     private readonly TaskCompletionSource<bool> _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Task> _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long? _openFileLimit = OpenFileLimit.Read();
     private HostWatch? _watch;
     private Task[] _acceptLoops = [];
@@ -116,14 +117,22 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
     /// (then cancels <c>owin.CallCancelled</c>), and closes the listener, after which connections are refused.
     /// </summary>
     /// <returns>A task that completes when the listener is closed.</returns>
-    public async Task StopAsync()
+    public Task StopAsync()
     {
+        // One stop: a later caller (DisposeAsync during a stop) gets a task that completes after the first caller's,
+        // once the listener is closed, not when the requests have drained.
         if (Interlocked.Exchange(ref _stopRequested, 1) == 1)
         {
-            await _drained.Task.ConfigureAwait(false);
-            return;
+            return _stop.Task.Unwrap();
         }
 
+        var stop = StopOnceAsync();
+        _stop.TrySetResult(stop);
+        return stop;
+    }
+
+    private async Task StopOnceAsync()
+    {
         await DrainWindow.OpenAsync(_appDisposing, _options.OnDraining, _options.DrainDelay, _logger).ConfigureAwait(false);
         _stopping.Cancel();
         if (Interlocked.CompareExchange(ref _inFlight, 0, 0) == 0)
@@ -140,7 +149,6 @@ public sealed class HttpListenerOwinServer : IAsyncDisposable
 
         _listener.Close();
         _watch?.Dispose();
-        _drained.TrySetResult(true);
     }
 
     /// <summary>Stops the server gracefully, as <see cref="StopAsync"/> does.</summary>

@@ -77,6 +77,31 @@ public sealed class HostStopTests : HostFixture
         Assert.That(refused!.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused));
     }
 
+    // What DisposeAsync promises when a stop is already under way (the plugin pipeline stops its host so): it
+    // returns once that stop has closed the listener, not as soon as the requests have drained. A few rounds,
+    // because a wrong order shows only when the closing thread is the slower one.
+    [Test]
+    public async Task DisposeAsync_DuringStop_ReturnsOnceTheStopHasClosedTheListener()
+    {
+        for (var round = 1; round <= 5; round++)
+        {
+            var slow = new SlowApp();
+            var server = await StartAsync(slow.InvokeAsync);
+            using var client = await server.ConnectAsync();
+            await client.SendAsync(server.Request("GET", "/slow"));
+            await slow.Entered.Task.WaitAsync(Deadline);
+
+            var stop = server.StopAsync();
+            var dispose = server.DisposeAsync().AsTask();
+            slow.Release.SetResult();
+            await dispose.WaitAsync(Deadline);
+
+            Assert.That(stop.IsCompletedSuccessfully, Is.True, $"round {round}: the stop had finished when DisposeAsync returned");
+            var refused = Assert.ThrowsAsync<SocketException>(async () => (await server.ConnectAsync()).Dispose());
+            Assert.That(refused!.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused), $"round {round}");
+        }
+    }
+
     /// <summary>Holds each request until the test releases it (or the call is cancelled), then answers "finally".</summary>
     private sealed class SlowApp
     {
